@@ -1,0 +1,51 @@
+package feed
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"io/fs"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/renderer/html"
+)
+
+// markdown renders CommonMark with raw HTML kept, as Jekyll sites expect.
+// A goldmark.Markdown is safe for concurrent use and holds no mutable state.
+var markdown = goldmark.New(goldmark.WithRendererOptions(html.WithUnsafe()))
+
+// contentHash is the content hash of a post file: its path and its bytes.
+func contentHash(path string, data []byte) [32]byte {
+	h := sha256.New()
+	h.Write([]byte(path))
+	h.Write([]byte{0})
+	h.Write(data)
+	return [32]byte(h.Sum(nil))
+}
+
+// Content returns the HTML body of p, read again from the snapshot's file
+// system. Markdown bodies are rendered. If the file no longer holds the bytes
+// it held at load time, Content returns an error wrapping ErrChanged.
+func (s *Snapshot) Content(p *Post) ([]byte, error) {
+	data, err := fs.ReadFile(s.fsys, p.Path)
+	if err != nil {
+		return nil, fmt.Errorf("feed: read %s: %w", p.Path, err)
+	}
+	if contentHash(p.Path, data) != p.Hash {
+		return nil, fmt.Errorf("feed: read %s: %w", p.Path, ErrChanged)
+	}
+	return renderBody(data[p.bodyStart:], p.markdown)
+}
+
+// renderBody turns a post body into HTML.
+func renderBody(body []byte, isMarkdown bool) ([]byte, error) {
+	if !isMarkdown {
+		return body, nil
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(body) + len(body)/8)
+	if err := markdown.Convert(body, &buf); err != nil {
+		return nil, fmt.Errorf("feed: render markdown: %w", err)
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,222 @@
+package feed
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"io/fs"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Feed is one feed of a snapshot: the site, a category or a tag, with its
+// posts newest first.
+type Feed struct {
+	Kind  Kind
+	Name  string  // display name: the spelling used by the newest post; empty for the site
+	Key   string  // folded name used for lookups and URLs
+	Posts []*Post // newest first; date, then path as tie-break
+
+	seed [32]byte // hash of the feed's identity and site settings
+}
+
+// Snapshot is an immutable index of loaded posts. It is safe for concurrent
+// use and never changes after NewSnapshot returns.
+type Snapshot struct {
+	Site     Site
+	Problems []Problem // every post that could not be loaded
+	Loaded   time.Time // the clock value the snapshot was built at
+
+	fsys        fs.FS
+	all         []*Post // every loaded post, held back ones included
+	site        *Feed
+	categories  []*Feed // sorted by key
+	tags        []*Feed // sorted by key
+	byCategory  map[string]*Feed
+	byTag       map[string]*Feed
+	nextPublish time.Time
+}
+
+// Fold returns the lookup key of a category or tag name: Unicode NFC, lower
+// case. TechWeb and Techweb fold to one key.
+func Fold(name string) string {
+	return strings.ToLower(norm.NFC.String(name))
+}
+
+// NewSnapshot indexes posts read from fsys. Posts dated after now are held
+// back; NextPublish reports when the first of them is due. The posts slice is
+// not modified.
+func NewSnapshot(site Site, fsys fs.FS, posts []*Post, problems []Problem, now time.Time) *Snapshot {
+	s := &Snapshot{
+		Site:       site,
+		Problems:   problems,
+		Loaded:     now,
+		fsys:       fsys,
+		all:        posts,
+		byCategory: map[string]*Feed{},
+		byTag:      map[string]*Feed{},
+	}
+	visible := make([]*Post, 0, len(posts))
+	for _, p := range posts {
+		if p.Date.After(now) {
+			if s.nextPublish.IsZero() || p.Date.Before(s.nextPublish) {
+				s.nextPublish = p.Date
+			}
+			continue
+		}
+		visible = append(visible, p)
+	}
+	slices.SortFunc(visible, comparePosts)
+
+	settings := settingsHash(site)
+	s.site = &Feed{Kind: KindSite, Posts: visible}
+	s.site.seed = feedSeed(settings, s.site)
+	for _, p := range visible {
+		s.add(s.byCategory, &s.categories, KindCategory, p.Categories, p)
+		s.add(s.byTag, &s.tags, KindTag, p.Tags, p)
+	}
+	for _, list := range [][]*Feed{s.categories, s.tags} {
+		slices.SortFunc(list, func(a, b *Feed) int { return strings.Compare(a.Key, b.Key) })
+		for _, f := range list {
+			f.seed = feedSeed(settings, f)
+		}
+	}
+	return s
+}
+
+// add appends p to the feed of each name, creating feeds as needed. Posts
+// arrive newest first, so the first spelling seen is the display name.
+func (s *Snapshot) add(index map[string]*Feed, list *[]*Feed, kind Kind, names []string, p *Post) {
+	for i, name := range names {
+		key := Fold(name)
+		if key == "" || slices.ContainsFunc(names[:i], func(n string) bool { return Fold(n) == key }) {
+			continue
+		}
+		f := index[key]
+		if f == nil {
+			f = &Feed{Kind: kind, Name: name, Key: key}
+			index[key] = f
+			*list = append(*list, f)
+		}
+		f.Posts = append(f.Posts, p)
+	}
+}
+
+// comparePosts orders posts newest first, then by path.
+func comparePosts(a, b *Post) int {
+	if c := b.Date.Compare(a.Date); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Path, b.Path)
+}
+
+// SiteFeed returns the feed of the whole site.
+func (s *Snapshot) SiteFeed() *Feed { return s.site }
+
+// Category returns the feed of the named category, matched case-insensitively.
+func (s *Snapshot) Category(name string) (*Feed, error) {
+	if f, ok := s.byCategory[Fold(name)]; ok {
+		return f, nil
+	}
+	return nil, ErrNotFound
+}
+
+// Tag returns the feed of the named tag, matched case-insensitively.
+func (s *Snapshot) Tag(name string) (*Feed, error) {
+	if f, ok := s.byTag[Fold(name)]; ok {
+		return f, nil
+	}
+	return nil, ErrNotFound
+}
+
+// Categories returns every category feed, sorted by key. Do not modify it.
+func (s *Snapshot) Categories() []*Feed { return s.categories }
+
+// Tags returns every tag feed, sorted by key. Do not modify it.
+func (s *Snapshot) Tags() []*Feed { return s.tags }
+
+// Posts returns every visible post, newest first. Do not modify it.
+func (s *Snapshot) Posts() []*Post { return s.site.Posts }
+
+// AllPosts returns every loaded post, held-back future posts included, in
+// load order. Do not modify it.
+func (s *Snapshot) AllPosts() []*Post { return s.all }
+
+// NextPublish returns the time the first held-back post is due, or the zero
+// time when none is held back.
+func (s *Snapshot) NextPublish() time.Time { return s.nextPublish }
+
+// FS returns the file system the posts were read from.
+func (s *Snapshot) FS() fs.FS { return s.fsys }
+
+// Limit returns the first n posts of the feed, or all of them when fewer.
+func (f *Feed) Limit(n int) []*Post {
+	if n < 0 || n > len(f.Posts) {
+		n = len(f.Posts)
+	}
+	return f.Posts[:n]
+}
+
+// Updated returns the time of the feed's newest item: the latest Updated of
+// its first n posts. It is the zero time only for an empty feed.
+func (f *Feed) Updated(n int) time.Time {
+	var t time.Time
+	for _, p := range f.Limit(n) {
+		if p.Updated.After(t) {
+			t = p.Updated
+		}
+	}
+	return t
+}
+
+// Validator returns a strong validator for the document of the first n posts
+// of f in format: a hash of the renderer version, the site settings, the
+// feed's identity, the format and its items' content hashes. It is equal in
+// every process that loads the same files with the same settings.
+func (f *Feed) Validator(format string, n int) string {
+	h := sha256.New()
+	h.Write(f.seed[:])
+	h.Write([]byte(format))
+	var buf [8]byte
+	binary.BigEndian.PutUint64(buf[:], uint64(n))
+	h.Write(buf[:])
+	for _, p := range f.Limit(n) {
+		h.Write(p.Hash[:])
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// settingsHash hashes every site setting that shows in a document.
+func settingsHash(site Site) [32]byte {
+	h := sha256.New()
+	loc := ""
+	if site.Location != nil {
+		loc = site.Location.String()
+	}
+	for _, v := range []string{RendererVersion, site.URL, site.Title, site.Description, site.Lang,
+		site.Author, site.Permalink, loc, site.WebSubHub} {
+		h.Write([]byte(v))
+		h.Write([]byte{0})
+	}
+	var buf [9]byte
+	binary.BigEndian.PutUint64(buf[:8], uint64(site.SummaryRunes))
+	if site.FullContent {
+		buf[8] = 1
+	}
+	h.Write(buf[:])
+	return [32]byte(h.Sum(nil))
+}
+
+// feedSeed hashes the settings and the feed's identity.
+func feedSeed(settings [32]byte, f *Feed) [32]byte {
+	h := sha256.New()
+	h.Write(settings[:])
+	h.Write([]byte{byte(f.Kind)})
+	h.Write([]byte(f.Key))
+	h.Write([]byte{0})
+	h.Write([]byte(f.Name))
+	return [32]byte(h.Sum(nil))
+}
