@@ -38,6 +38,7 @@ type Snapshot struct {
 	byCategory  map[string]*Feed
 	byTag       map[string]*Feed
 	nextPublish time.Time
+	items       itemCache // processed item content, shared by the formats
 }
 
 // Fold returns the lookup key of a category or tag name: Unicode NFC, lower

@@ -1,0 +1,84 @@
+package feed
+
+import (
+	"encoding/xml"
+	"io"
+	"time"
+
+	"github.com/gorilla/feeds"
+)
+
+// atomFeed is gorilla's AtomFeed with a language, several links (alternate,
+// self, hub) and our entries.
+type atomFeed struct {
+	*feeds.AtomFeed
+	Lang    string           `xml:"xml:lang,attr,omitempty"`
+	Links   []feeds.AtomLink `xml:"link"`
+	Entries []*atomEntry     `xml:"entry"`
+}
+
+// atomEntry is gorilla's AtomEntry with a category element per term.
+type atomEntry struct {
+	*feeds.AtomEntry
+	Categories []atomCategory `xml:"category"`
+}
+
+// atomCategory is an Atom category element.
+type atomCategory struct {
+	XMLName xml.Name `xml:"category"`
+	Term    string   `xml:"term,attr"`
+}
+
+// writeAtom writes v as Atom 1.0.
+func writeAtom(w io.Writer, v *view) error {
+	author := v.author
+	if author == "" {
+		author = v.title
+	}
+	doc := &atomFeed{
+		AtomFeed: &feeds.AtomFeed{
+			Xmlns:    nsAtom,
+			Title:    v.title,
+			Id:       v.self,
+			Updated:  v.updated.Format(time.RFC3339),
+			Subtitle: v.description,
+			Author:   &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: author}},
+		},
+		Lang: v.lang,
+		Links: []feeds.AtomLink{
+			{Href: v.home, Rel: "alternate", Type: "text/html"},
+			{Href: v.self, Rel: "self", Type: Atom.mediaType()},
+		},
+		Entries: make([]*atomEntry, len(v.posts)),
+	}
+	if v.hub != "" {
+		doc.Links = append(doc.Links, feeds.AtomLink{Href: v.hub, Rel: "hub"})
+	}
+	for i, p := range v.posts {
+		it := v.items[i]
+		e := &feeds.AtomEntry{
+			Title:     cleanText(p.Title),
+			Id:        cleanText(itemID(p)),
+			Updated:   updatedOf(p).Format(time.RFC3339),
+			Published: p.Date.Format(time.RFC3339),
+			Links:     []feeds.AtomLink{{Href: cleanText(p.URL), Rel: "alternate", Type: "text/html"}},
+			Summary:   &feeds.AtomSummary{Content: it.summary, Type: "text"},
+		}
+		if it.content != "" {
+			e.Content = &feeds.AtomContent{Content: it.content, Type: "html"}
+		}
+		if p.Image != "" {
+			img := cleanText(p.Image)
+			e.Links = append(e.Links, feeds.AtomLink{Href: img, Rel: "enclosure", Type: imageType(img)})
+		}
+		if a := cleanText(authorOf(p, v.author)); a != "" {
+			e.Author = &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: a}}
+		}
+		entry := &atomEntry{AtomEntry: e}
+		for _, t := range terms(p) {
+			entry.Categories = append(entry.Categories, atomCategory{Term: t})
+		}
+		doc.Entries[i] = entry
+	}
+	return encodeXML(w, doc)
+}

@@ -1,0 +1,125 @@
+package feed
+
+import (
+	"fmt"
+	"io"
+	"time"
+)
+
+// item returns the processed content of p, from the snapshot's cache when it
+// holds it. An unreadable or changed post file is an error.
+func (s *Snapshot) item(p *Post) (*item, error) {
+	if it, ok := s.items.get(p); ok {
+		return it, nil
+	}
+	body, err := s.Content(p)
+	if err != nil {
+		return nil, err
+	}
+	content := cleanText(newResolver(p.URL, s.Site.URL).absolute(string(body)))
+	it := &item{summary: cleanText(summarize(p, content, s.Site.SummaryRunes))}
+	if s.Site.FullContent {
+		it.content = content
+	}
+	s.items.put(p, it)
+	return it, nil
+}
+
+// view is what every format shows of one feed: cleaned metadata, and the
+// posts with their processed items.
+type view struct {
+	title, description, home, self, lang, author string
+	hub                                          string
+	updated                                      time.Time
+	posts                                        []*Post
+	items                                        []*item
+}
+
+// view gathers what the document of the first limit posts of f shows.
+func (s *Snapshot) view(f *Feed, format Format, limit int) (*view, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	site := s.Site
+	v := &view{
+		title:       cleanText(site.Title),
+		description: cleanText(site.Description),
+		home:        cleanText(site.URL + f.HomePath()),
+		self:        cleanText(site.URL + f.Path(format)),
+		lang:        cleanText(site.Lang),
+		author:      cleanText(site.Author),
+		hub:         cleanText(site.WebSubHub),
+		updated:     time.Unix(0, 0).UTC(), // a feed without posts: fixed, never the clock
+		posts:       f.Limit(limit),
+	}
+	if f.Kind != KindSite {
+		v.title = cleanText(site.Title + " · " + f.Name)
+	}
+	if v.description == "" {
+		v.description = v.title
+	}
+	v.items = make([]*item, len(v.posts))
+	for i, p := range v.posts {
+		it, err := s.item(p)
+		if err != nil {
+			return nil, err
+		}
+		v.items[i] = it
+		if u := updatedOf(p); i == 0 || u.After(v.updated) {
+			v.updated = u
+		}
+	}
+	return v, nil
+}
+
+// updatedOf returns when p last changed: Updated, else Date.
+func updatedOf(p *Post) time.Time {
+	if p.Updated.IsZero() {
+		return p.Date
+	}
+	return p.Updated
+}
+
+// itemID returns the permanent ID of p: its ID, else its permalink.
+func itemID(p *Post) string {
+	if p.ID != "" {
+		return p.ID
+	}
+	return p.URL
+}
+
+// authorOf returns the author of p, else the site's.
+func authorOf(p *Post, site string) string {
+	if p.Author != "" {
+		return p.Author
+	}
+	return site
+}
+
+// Render writes the document of the first limit posts of f in format to w;
+// limit ≤ 0 means every post. The same snapshot always gives the same bytes.
+// If a post's file cannot be read, or changed since it was loaded, Render
+// returns that error and may have written part of a document.
+func (s *Snapshot) Render(w io.Writer, f *Feed, format Format, limit int) error {
+	if f == nil {
+		return fmt.Errorf("feed: render: %w", ErrNotFound)
+	}
+	v, err := s.view(f, format, limit)
+	if err != nil {
+		return fmt.Errorf("feed: render %s: %w", f.Path(format), err)
+	}
+	switch format {
+	case RSS:
+		err = writeRSS(w, v)
+	case Atom:
+		err = writeAtom(w, v)
+	case JSON:
+		err = writeJSON(w, v)
+	default:
+		return fmt.Errorf("feed: render: %w: %s", ErrFormat, format)
+	}
+	if err != nil {
+		return fmt.Errorf("feed: render %s: %w", f.Path(format), err)
+	}
+	return nil
+}

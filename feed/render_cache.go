@@ -1,0 +1,60 @@
+package feed
+
+import "sync"
+
+// itemCacheBytes bounds the memory that a snapshot spends on processed item
+// content: about twice this many bytes at most, over two generations.
+const itemCacheBytes = 16 << 20
+
+// item is a post's content as every format publishes it: HTML with absolute
+// URLs and the plain-text summary, both free of characters XML forbids.
+type item struct {
+	content string // full HTML; empty when the site publishes summaries only
+	summary string
+}
+
+// size approximates the memory an item holds.
+func (it *item) size() int { return len(it.content) + len(it.summary) + 64 }
+
+// itemCache keeps processed items of one snapshot so that its three formats,
+// and later requests, share the work. It holds two generations: when the
+// current one is full it becomes the old one and the old one is dropped, so
+// memory stays bounded and recently used items survive. The zero value is
+// ready to use.
+type itemCache struct {
+	mu       sync.Mutex
+	cur, old map[*Post]*item
+	curBytes int
+}
+
+// get returns the cached item of p, if any.
+func (c *itemCache) get(p *Post) (*item, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if it, ok := c.cur[p]; ok {
+		return it, true
+	}
+	it, ok := c.old[p]
+	if ok {
+		c.putLocked(p, it)
+	}
+	return it, ok
+}
+
+// put stores the item of p.
+func (c *itemCache) put(p *Post, it *item) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.putLocked(p, it)
+}
+
+func (c *itemCache) putLocked(p *Post, it *item) {
+	if c.cur == nil {
+		c.cur = map[*Post]*item{}
+	}
+	if c.curBytes+it.size() > itemCacheBytes {
+		c.old, c.cur, c.curBytes = c.cur, map[*Post]*item{}, 0
+	}
+	c.cur[p] = it
+	c.curBytes += it.size()
+}

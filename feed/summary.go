@@ -1,0 +1,120 @@
+package feed
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	nethtml "golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// defaultSummaryRunes is the summary length when Site.SummaryRunes is unset.
+const defaultSummaryRunes = 200
+
+// summarize returns the plain-text summary of a post whose HTML content is
+// content: the front-matter description, else the text before the excerpt
+// separator, else the first paragraph with text; cut at n runes.
+func summarize(p *Post, content string, n int) string {
+	var text string
+	if strings.TrimSpace(p.Description) != "" {
+		text = plainText(p.Description, false)
+	} else if sep := p.ExcerptSeparator; sep != "" && strings.Contains(content, sep) {
+		before, _, _ := strings.Cut(content, sep)
+		text = plainText(before, false)
+	}
+	if text == "" {
+		text = plainText(content, true)
+	}
+	return truncateRunes(text, n)
+}
+
+// blockTag reports whether a tag separates words, so that its text is not
+// glued to its neighbours'.
+func blockTag(a atom.Atom) bool {
+	switch a {
+	case atom.P, atom.Div, atom.Br, atom.Li, atom.Ul, atom.Ol, atom.H1, atom.H2, atom.H3,
+		atom.H4, atom.H5, atom.H6, atom.Tr, atom.Td, atom.Th, atom.Table, atom.Blockquote,
+		atom.Pre, atom.Section, atom.Article, atom.Hr, atom.Dd, atom.Dt, atom.Figure,
+		atom.Figcaption:
+		return true
+	}
+	return false
+}
+
+// plainText returns the text of an HTML fragment with tags removed, entities
+// decoded and whitespace folded. With firstPara, it returns the text of the
+// first <p> element that has any, or of the whole fragment when none has.
+func plainText(fragment string, firstPara bool) string {
+	var b strings.Builder
+	z := nethtml.NewTokenizer(strings.NewReader(fragment))
+	skip := 0       // depth inside script and style
+	inPara := false // inside a <p> while looking for the first paragraph
+	var para string // text of the first paragraph found
+	paraStart := -1 // b.Len() when the current <p> opened
+	for {
+		tt := z.Next()
+		if tt == nethtml.ErrorToken {
+			break // io.EOF, or input the tokenizer gives up on: keep what was read
+		}
+		switch tt {
+		case nethtml.TextToken:
+			if skip == 0 {
+				b.Write(z.Text())
+			}
+		case nethtml.StartTagToken, nethtml.SelfClosingTagToken, nethtml.EndTagToken:
+			name, _ := z.TagName()
+			a := atom.Lookup(name)
+			if a == atom.Script || a == atom.Style {
+				if tt == nethtml.StartTagToken {
+					skip++
+				} else if tt == nethtml.EndTagToken && skip > 0 {
+					skip--
+				}
+				continue
+			}
+			if firstPara && a == atom.P {
+				if inPara {
+					if t := fold(b.String()[paraStart:]); t != "" {
+						para = t
+					}
+				}
+				inPara = tt == nethtml.StartTagToken
+				paraStart = b.Len()
+			}
+			if blockTag(a) {
+				b.WriteByte(' ')
+			}
+		}
+		if para != "" {
+			return para
+		}
+	}
+	if firstPara && inPara {
+		if t := fold(b.String()[paraStart:]); t != "" {
+			return t
+		}
+	}
+	return fold(b.String())
+}
+
+// fold trims s and folds every run of white space into one space.
+func fold(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// truncateRunes cuts s to at most n runes, ending with "…" when it was cut.
+func truncateRunes(s string, n int) string {
+	if n <= 0 {
+		n = defaultSummaryRunes
+	}
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	i, count := 0, 0
+	for count < n-1 {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		count++
+	}
+	return strings.TrimRight(s[:i], " ") + "…"
+}
