@@ -34,7 +34,7 @@ func (s *Snapshot) Content(p *Post) ([]byte, error) {
 	if contentHash(p.Path, data) != p.Hash {
 		return nil, fmt.Errorf("feed: read %s: %w", p.Path, ErrChanged)
 	}
-	return renderBody(data[p.bodyStart:], p.markdown)
+	return renderBody(crlfToLF(data[p.bodyStart:]), p.markdown)
 }
 
 // renderBody turns a post body into HTML.

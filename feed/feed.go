@@ -80,8 +80,10 @@ type Post struct {
 	ID               string    // permanent item ID, an ASCII IRI
 	Hash             [32]byte  // content hash: path and file bytes
 
-	markdown  bool // body is Markdown, rendered on demand
-	bodyStart int  // byte offset of the body in the file
+	markdown  bool      // body is Markdown, rendered on demand
+	bodyStart int       // byte offset of the body in the file
+	size      int64     // file size at load time
+	modTime   time.Time // file modification time at load time
 }
 
 // Problem is one post that could not be loaded, or a file that looked like a

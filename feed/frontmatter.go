@@ -1,0 +1,335 @@
+package feed
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// errNoFrontMatter reports a file that does not start with a --- line.
+var errNoFrontMatter = errors.New("feed: no front matter")
+
+// errUnclosedFrontMatter reports a front matter block with no closing line.
+var errUnclosedFrontMatter = errors.New("feed: front matter not closed")
+
+// frontMatterBlock locates the front matter of a post in its raw bytes.
+type frontMatterBlock struct {
+	yaml      []byte // the YAML between the delimiter lines, raw
+	openLine  int    // 1-based line of the opening ---
+	bodyStart int    // byte offset of the body in the raw file
+	bodyLine  int    // 1-based line the body starts on
+}
+
+// splitFrontMatter finds the --- delimited block at the start of data. A
+// UTF-8 byte order mark, CRLF line endings and blank lines before the opening
+// --- are accepted. The block closes with a --- or ... line, as in Jekyll.
+func splitFrontMatter(data []byte) (frontMatterBlock, error) {
+	var b frontMatterBlock
+	i := 0
+	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
+		i = 3
+	}
+	line := 1
+	for {
+		end, next := lineAt(data, i)
+		text := trimLineSpace(data[i:end])
+		if len(text) == 0 && next < len(data) {
+			i, line = next, line+1
+			continue
+		}
+		if string(text) != "---" || next == end {
+			return b, errNoFrontMatter
+		}
+		b.openLine = line
+		i, line = next, line+1
+		break
+	}
+	start := i
+	for i < len(data) {
+		end, next := lineAt(data, i)
+		text := trimLineSpace(data[i:end])
+		if string(text) == "---" || string(text) == "..." {
+			b.yaml = data[start:i]
+			b.bodyStart = next
+			b.bodyLine = line + 1
+			return b, nil
+		}
+		i, line = next, line+1
+	}
+	return b, errUnclosedFrontMatter
+}
+
+// lineAt returns the end of the line starting at i (before its newline) and
+// the start of the next line (after the newline, or len(data)).
+func lineAt(data []byte, i int) (end, next int) {
+	n := bytes.IndexByte(data[i:], '\n')
+	if n < 0 {
+		return len(data), len(data)
+	}
+	return i + n, i + n + 1
+}
+
+// trimLineSpace trims trailing spaces, tabs and carriage returns.
+func trimLineSpace(b []byte) []byte {
+	return bytes.TrimRight(b, " \t\r")
+}
+
+// frontMatter holds the front matter keys the loader understands.
+type frontMatter struct {
+	title            string
+	date             string
+	dateLine         int // file line of the date key, 0 when absent
+	lastModified     string
+	author           string
+	description      string
+	excerptSeparator string
+	image            string
+	permalink        string
+	lang             string
+	slug             string
+	categories       []string // the categories key
+	categoryList     []string // the category key
+	tags             []string // the tags key
+	tagList          []string // the tag key
+	unpublished      bool     // published: false
+}
+
+// yamlError is an invalid YAML front matter block, with the file line of the
+// error when the parser reports one.
+type yamlError struct {
+	line int
+	msg  string
+}
+
+func (e *yamlError) Error() string { return "invalid YAML front matter: " + e.msg }
+
+// parseFrontMatter decodes the YAML of b. firstLine is the file line of the
+// first YAML line, so that errors point into the file.
+func parseFrontMatter(src []byte, firstLine int) (fm frontMatter, err error) {
+	var doc yaml.Node
+	if err := safeUnmarshal(src, &doc); err != nil {
+		return fm, locateYAMLError(src, err, firstLine)
+	}
+	if doc.Kind == 0 {
+		return fm, nil // empty front matter
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+		root = root.Content[0]
+	}
+	root = deref(root)
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+		return fm, nil
+	}
+	if root.Kind != yaml.MappingNode {
+		return fm, &yamlError{line: firstLine + root.Line - 1, msg: "front matter is not a mapping of keys to values"}
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := deref(root.Content[i]), deref(root.Content[i+1])
+		if k.Kind != yaml.ScalarNode {
+			continue
+		}
+		switch k.Value {
+		case "title":
+			fm.title = scalar(v)
+		case "date":
+			fm.date = scalar(v)
+			fm.dateLine = firstLine + k.Line - 1
+		case "last_modified_at":
+			fm.lastModified = scalar(v)
+		case "author":
+			fm.author = person(v)
+		case "description":
+			fm.description = scalar(v)
+		case "excerpt":
+			if fm.description == "" {
+				fm.description = scalar(v)
+			}
+		case "excerpt_separator":
+			fm.excerptSeparator = scalar(v)
+		case "image":
+			fm.image = scalar(v)
+			if v.Kind == yaml.MappingNode {
+				fm.image = mapField(v, "path")
+			}
+		case "permalink":
+			fm.permalink = scalar(v)
+		case "lang":
+			fm.lang = scalar(v)
+		case "slug":
+			fm.slug = scalar(v)
+		case "published":
+			switch strings.ToLower(scalar(v)) {
+			case "false", "no", "off":
+				fm.unpublished = true
+			}
+		case "categories":
+			fm.categories = names(v)
+		case "category":
+			fm.categoryList = names(v)
+		case "tags":
+			fm.tags = names(v)
+		case "tag":
+			fm.tagList = names(v)
+		}
+	}
+	return fm, nil
+}
+
+// safeUnmarshal runs the YAML parser and turns a panic inside it into an
+// error: no input may crash the loader.
+func safeUnmarshal(src []byte, n *yaml.Node) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("parser failure: %v", r)
+		}
+	}()
+	return yaml.Unmarshal(src, n)
+}
+
+// maxLocateLines bounds the front matter lines searched for an error.
+const maxLocateLines = 200
+
+// locateYAMLError turns a yaml.v3 error into a yamlError pointing at the
+// file line where the YAML first goes wrong. yaml.v3 numbers parser errors
+// from 0 and scanner errors from 1, so the line is found instead as the
+// shortest run of leading lines that fails with the same message.
+func locateYAMLError(src []byte, err error, firstLine int) *yamlError {
+	e := newYAMLError(err, firstLine)
+	var probe yaml.Node
+	end, line := 0, 0
+	for end < len(src) && line < maxLocateLines {
+		_, end = lineAt(src, end)
+		line++
+		perr := safeUnmarshal(src[:end], &probe)
+		if perr != nil && newYAMLError(perr, firstLine).msg == e.msg {
+			e.line = firstLine + line - 1
+			start := bytes.LastIndexByte(src[:max(0, end-1)], '\n') + 1
+			if unescapedQuote(src[start:end]) {
+				e.msg = `a double-quoted value ends early; write a " inside it as \"`
+			}
+			return e
+		}
+	}
+	if e.line < firstLine {
+		e.line = firstLine
+	}
+	return e
+}
+
+// unescapedQuote reports whether a front matter line is key: "value" with
+// text after the closing quote, the mark of a " left unescaped in a value.
+func unescapedQuote(line []byte) bool {
+	_, v, ok := bytes.Cut(line, []byte(":"))
+	v = bytes.TrimSpace(v)
+	if !ok || len(v) < 2 || v[0] != '"' {
+		return false
+	}
+	for i := 1; i < len(v); i++ {
+		switch v[i] {
+		case '\\':
+			i++
+		case '"':
+			return i < len(v)-1
+		}
+	}
+	return false
+}
+
+// newYAMLError turns a yaml.v3 error into a yamlError with a file line.
+func newYAMLError(err error, firstLine int) *yamlError {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	e := &yamlError{msg: msg}
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if n, after, ok := strings.Cut(rest, ": "); ok {
+			if l, err := strconv.Atoi(n); err == nil {
+				e.line = firstLine + l - 1
+				e.msg = after
+			}
+		}
+	}
+	if i := strings.IndexByte(e.msg, '\n'); i >= 0 {
+		e.msg = e.msg[:i]
+	}
+	return e
+}
+
+// deref follows an alias one step.
+func deref(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		return n.Alias
+	}
+	return n
+}
+
+// scalar returns the text of a scalar node; null and non-scalars are "".
+func scalar(n *yaml.Node) string {
+	n = deref(n)
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return ""
+	}
+	return strings.TrimSpace(n.Value)
+}
+
+// mapField returns the scalar value of key in mapping n.
+func mapField(n *yaml.Node, key string) string {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if scalar(n.Content[i]) == key {
+			return scalar(n.Content[i+1])
+		}
+	}
+	return ""
+}
+
+// person reads an author: a string, a mapping with a name, or a list of
+// either, joined with ", ".
+func person(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return mapField(n, "name")
+	case yaml.SequenceNode:
+		var out []string
+		for _, c := range n.Content {
+			if c = deref(c); c.Kind == yaml.MappingNode {
+				out = appendName(out, mapField(c, "name"))
+			} else {
+				out = appendName(out, scalar(c))
+			}
+		}
+		return strings.Join(out, ", ")
+	}
+	return scalar(n)
+}
+
+// names reads categories or tags: a string is split on white space, a list
+// is taken item by item, numbers become their text, null means none.
+func names(n *yaml.Node) []string {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		return strings.Fields(scalar(n))
+	case yaml.SequenceNode:
+		out := make([]string, 0, len(n.Content))
+		for _, c := range n.Content {
+			out = appendName(out, scalar(c))
+		}
+		return out
+	}
+	return nil
+}
+
+// appendName appends s unless it is empty or already present.
+func appendName(list []string, s string) []string {
+	if s == "" {
+		return list
+	}
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
