@@ -1,0 +1,66 @@
+package feed
+
+import "testing"
+
+func TestResolve(t *testing.T) {
+	r := newResolver("https://finews.example.com/zhuzhouribao/2021/12/29/abc.html", "https://finews.example.com")
+	tests := []struct{ name, in, want string }{
+		{"parent dir", "../emnews/", "https://finews.example.com/zhuzhouribao/2021/12/emnews/"},
+		{"parent root", "../", "https://finews.example.com/zhuzhouribao/2021/12/"},
+		{"root relative", "/img/a.png", "https://finews.example.com/img/a.png"},
+		{"same dir", "b.jpg", "https://finews.example.com/zhuzhouribao/2021/12/29/b.jpg"},
+		{"protocol relative", "//host/x", "https://host/x"},
+		{"protocol relative spaces", "  //host/x ", "https://host/x"},
+		{"fragment", "#note", "https://finews.example.com/zhuzhouribao/2021/12/29/abc.html#note"},
+		{"query", "?p=2", "https://finews.example.com/zhuzhouribao/2021/12/29/abc.html?p=2"},
+		{"chinese path encoded", "/图片/一.png", "https://finews.example.com/%E5%9B%BE%E7%89%87/%E4%B8%80.png"},
+		{"absolute kept", "http://quote.eastmoney.com/unify/r/1.600160", "http://quote.eastmoney.com/unify/r/1.600160"},
+		{"mailto kept", "mailto:a@b.c", "mailto:a@b.c"},
+		{"empty kept", "", ""},
+		{"bad escape kept", "/a%zz", "/a%zz"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got, _ := r.resolve(tt.in); got != tt.want {
+				t.Errorf("resolve(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+	t.Run("protocol relative takes the site scheme", func(t *testing.T) {
+		r := newResolver("https://cdn.example.com/p.html", "http://site.example.com")
+		if got, _ := r.resolve("//host/x"); got != "http://host/x" {
+			t.Errorf("got %q", got)
+		}
+	})
+	t.Run("bad permalink falls back to the site", func(t *testing.T) {
+		r := newResolver("not a url", "https://site.example.com")
+		if got, _ := r.resolve("/a"); got != "https://site.example.com/a" {
+			t.Errorf("got %q", got)
+		}
+	})
+}
+
+func TestAbsolute(t *testing.T) {
+	r := newResolver("https://s.example.com/c/2021/12/29/p.html", "https://s.example.com")
+	tests := []struct{ name, in, want string }{
+		{"no links untouched", "<p>经济是肌体</p>", "<p>经济是肌体</p>"},
+		{"absolute untouched byte for byte", `<a  HREF='http://x.example/a' class=b>x</a>`, `<a  HREF='http://x.example/a' class=b>x</a>`},
+		{"href", `<a href="../emnews/">要闻</a>`, `<a href="https://s.example.com/c/2021/12/emnews/">要闻</a>`},
+		{"upper case attribute", `<A HREF="/x">x</A>`, `<a href="https://s.example.com/x">x</A>`},
+		{"src self closing", `<img src="//cdn.example.com/a.png" alt="图"/>`, `<img src="https://cdn.example.com/a.png" alt="图"/>`},
+		{"srcset", `<img srcset="/a.png 1x, b.png 2x">`, `<img srcset="https://s.example.com/a.png 1x, https://s.example.com/c/2021/12/29/b.png 2x">`},
+		{"attribute escaping", `<a title="a&quot;b" href="/q?a=1&amp;b=2">q</a>`, `<a title="a&#34;b" href="https://s.example.com/q?a=1&amp;b=2">q</a>`},
+		{"text mentioning href", `<p>the href attribute</p>`, `<p>the href attribute</p>`},
+		{"script kept", `<script>var a = "<a href='/x'>";</script>`, `<script>var a = "<a href='/x'>";</script>`},
+		{"comment kept", `<!-- <a href="/x"> -->`, `<!-- <a href="/x"> -->`},
+		{"truncated tag kept", `<p>x</p><a href="/x`, `<p>x</p><a href="/x`},
+		{"empty autolink", `<p>&lt;&gt;</p>`, `<p>&lt;&gt;</p>`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := r.absolute(tt.in); got != tt.want {
+				t.Errorf("absolute(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
