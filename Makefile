@@ -19,3 +19,8 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 bench: bench-load bench-render bench-http
+
+# feedwire against nginx serving the same bytes and ETags, with wrk on loopback
+# (BENCH_DURATION, BENCH_ROUNDS, BENCH_PIN: see bench/http.sh).
+bench-http:
+	bench/http.sh

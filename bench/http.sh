@@ -1,0 +1,344 @@
+#!/usr/bin/env bash
+# HTTP benchmark: feedwire against nginx serving the identical bytes and ETag.
+#
+# Builds bin/feedwire, starts it on a free loopback port with the bundled example
+# site, fetches one cached category RSS feed (identity and gzip, with their ETags),
+# has nginx (worker_processes 1) serve exactly those responses on another loopback
+# port, checks that both servers answer alike, then runs wrk against both:
+#   (a) GET the feed                              -> 200
+#   (b) GET with If-None-Match: <its ETag>        -> 304
+#   (c) GET with Accept-Encoding: gzip            -> 200, gzip variant
+# and prints req/s, p99 latency and the feedwire/nginx ratio for each.
+#
+# Environment:
+#   BENCH_DURATION  wrk duration per run (default 10s)
+#   BENCH_ROUNDS    rounds of the six runs, alternating feedwire and nginx; medians are
+#                   reported (default 1)
+#   BENCH_CATEGORY  category of the example site whose RSS feed is used (default zhuzhouribao)
+#   BENCH_PIN       1: pin the server under test to the last CPU and wrk to CPU 0 (default 0)
+#   BENCH_STRICT    1: exit 1 when a ratio misses its target (default 0)
+#   BENCH_KEEP      1: keep the temporary folder (configs, bodies, logs) (default 0)
+#   NGINX           nginx binary (default /usr/sbin/nginx)
+#   WRK             wrk binary (default wrk)
+#   FEEDWIRE_BIN    run this feedwire binary instead of building bin/feedwire
+# Only 127.0.0.1 is ever contacted.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+DURATION=${BENCH_DURATION:-10s}
+ROUNDS=${BENCH_ROUNDS:-1}
+CATEGORY=${BENCH_CATEGORY:-zhuzhouribao}
+PIN=${BENCH_PIN:-0}
+STRICT=${BENCH_STRICT:-0}
+KEEP=${BENCH_KEEP:-0}
+NGINX=${NGINX:-/usr/sbin/nginx}
+WRK=${WRK:-wrk}
+HOST=127.0.0.1
+FEED_PATH="/categories/${CATEGORY}/feed.xml"
+THREADS=1
+CONNS=8
+TARGET_A=0.8
+TARGET_B=1.0
+TARGET_C=0.8
+
+die() {
+	echo "bench-http: $*" >&2
+	exit 1
+}
+
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS must be a positive integer"
+[[ $CATEGORY =~ ^[A-Za-z0-9_.-]+$ ]] || die "BENCH_CATEGORY must be a plain slug"
+
+for tool in curl "$WRK" "$NGINX" python3 make; do
+	command -v "$tool" >/dev/null || die "$tool not found"
+done
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/feedwire-bench-http.XXXXXX")
+FW_PID=""
+NGINX_PID=""
+
+cleanup() {
+	local rc=$?
+	for pid in "$NGINX_PID" "$FW_PID"; do
+		if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+			kill -TERM "$pid" 2>/dev/null || true
+		fi
+	done
+	for pid in "$NGINX_PID" "$FW_PID"; do
+		[ -n "$pid" ] && wait "$pid" 2>/dev/null || true
+	done
+	if [ "$rc" -ne 0 ]; then
+		for log in feedwire.log error.log; do
+			if [ -s "$TMP/$log" ]; then
+				echo "--- last lines of $log:" >&2
+				tail -n 20 "$TMP/$log" >&2
+			fi
+		done
+	fi
+	if [ "$KEEP" = 1 ]; then
+		echo "bench-http: kept $TMP" >&2
+	else
+		rm -rf "$TMP"
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# free_port prints a TCP port on 127.0.0.1 that nothing listens on.
+free_port() {
+	python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+# CPU pinning, off by default. On a 2-core machine with pinning, each server gets
+# one core to itself (as nginx with one worker uses one) and wrk the other.
+SERVER_CPU=()
+WRK_CPU=()
+NCPU=$(nproc)
+if [ "$PIN" = 1 ]; then
+	[ "$NCPU" -ge 2 ] || die "BENCH_PIN=1 needs at least 2 CPUs"
+	command -v taskset >/dev/null || die "taskset not found"
+	SERVER_CPU=(taskset -c "$((NCPU - 1))")
+	WRK_CPU=(taskset -c 0)
+fi
+
+# wait_ready URL PID NAME: poll URL until it answers 200, for at most 20 s.
+wait_ready() {
+	local url=$1 pid=$2 name=$3 i
+	for ((i = 0; i < 200; i++)); do
+		kill -0 "$pid" 2>/dev/null || die "$name exited during start-up"
+		if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" || true)" = 200 ]; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	die "$name not ready at $url after 20 s"
+}
+
+# header FILE NAME prints the value of header NAME in a curl -D dump (last response).
+header() {
+	awk -v name="$2" 'BEGIN { n = tolower(name) ":" }
+		{ sub(/\r$/, "") }
+		tolower(substr($0, 1, length(n))) == n { v = substr($0, length(n) + 1); sub(/^[ \t]+/, "", v) }
+		END { print v }' "$1"
+}
+
+# fetch BASE OUT [curl header args...]: GET BASE+FEED_PATH, body to OUT.body, headers
+# to OUT.hdr; prints the status code.
+fetch() {
+	local base=$1 out=$2
+	shift 2
+	: >"$out.body" # curl writes no file for an empty body
+	curl -s --max-time 10 -o "$out.body" -D "$out.hdr" -w '%{http_code}' "$@" "$base$FEED_PATH"
+}
+
+# --- feedwire ----------------------------------------------------------------------
+
+FW_BIN=${FEEDWIRE_BIN:-}
+if [ -z "$FW_BIN" ]; then
+	echo "bench-http: building bin/feedwire"
+	make --no-print-directory build >"$TMP/build.log" 2>&1 || {
+		cat "$TMP/build.log" >&2
+		die "make build failed"
+	}
+	FW_BIN=./bin/feedwire
+fi
+
+FW_PORT=$(free_port)
+FW="http://$HOST:$FW_PORT"
+# Only the listen address and log level are set: feedwire serves the bundled example site.
+env -i PATH="$PATH" HOME="${HOME:-/tmp}" \
+	FEEDWIRE_ADDR="$HOST:$FW_PORT" FEEDWIRE_LOG_LEVEL=warn \
+	"${SERVER_CPU[@]}" "$FW_BIN" >"$TMP/feedwire.log" 2>&1 &
+FW_PID=$!
+wait_ready "$FW/readyz" "$FW_PID" feedwire
+
+mkdir -p "$TMP/docroot" "$TMP/tmp" "$TMP/fw" "$TMP/ng"
+# nginx workers run as an unprivileged user when started by root: let them read the docroot.
+chmod 755 "$TMP" "$TMP/docroot"
+
+status=$(fetch "$FW" "$TMP/fw/a")
+[ "$status" = 200 ] || die "feedwire: GET $FEED_PATH answered $status"
+ETAG=$(header "$TMP/fw/a.hdr" ETag)
+CTYPE=$(header "$TMP/fw/a.hdr" Content-Type)
+CACHE_CONTROL=$(header "$TMP/fw/a.hdr" Cache-Control)
+LAST_MODIFIED=$(header "$TMP/fw/a.hdr" Last-Modified)
+[ -n "$ETAG" ] || die "feedwire: no ETag on $FEED_PATH"
+[ -n "$CTYPE" ] || die "feedwire: no Content-Type on $FEED_PATH"
+[ -z "$(header "$TMP/fw/a.hdr" Content-Encoding)" ] || die "feedwire: identity request got Content-Encoding"
+
+status=$(fetch "$FW" "$TMP/fw/c" -H 'Accept-Encoding: gzip')
+[ "$status" = 200 ] || die "feedwire: gzip GET $FEED_PATH answered $status"
+ETAG_GZ=$(header "$TMP/fw/c.hdr" ETag)
+[ "$(header "$TMP/fw/c.hdr" Content-Encoding)" = gzip ] || die "feedwire: Accept-Encoding: gzip got no gzip body"
+[ -n "$ETAG_GZ" ] || die "feedwire: no ETag on the gzip variant"
+[ "$ETAG_GZ" != "$ETAG" ] || die "feedwire: gzip variant has the identity ETag $ETAG"
+gzip -t <"$TMP/fw/c.body" || die "feedwire: gzip body does not decompress"
+cmp -s <(gzip -dc <"$TMP/fw/c.body") "$TMP/fw/a.body" || die "feedwire: gzip body is not the identity body"
+
+for v in "$ETAG" "$ETAG_GZ" "$CTYPE" "$CACHE_CONTROL"; do
+	case $v in
+	*"'"* | *'@'* | *'\'* | *$'\n'*) die "cannot put header value [$v] in the nginx config" ;;
+	esac
+done
+
+status=$(fetch "$FW" "$TMP/fw/b" -H "If-None-Match: $ETAG")
+[ "$status" = 304 ] || die "feedwire: If-None-Match: $ETAG answered $status, want 304"
+
+# --- nginx -------------------------------------------------------------------------
+
+cp "$TMP/fw/a.body" "$TMP/docroot/feed.xml"
+cp "$TMP/fw/c.body" "$TMP/docroot/feed.xml.gz"
+if [ -n "$LAST_MODIFIED" ]; then
+	# nginx sends Last-Modified from the file's mtime; give it feedwire's.
+	touch -d "$LAST_MODIFIED" "$TMP/docroot/feed.xml" "$TMP/docroot/feed.xml.gz" 2>/dev/null || true
+fi
+
+NG_PORT=$(free_port)
+while [ "$NG_PORT" = "$FW_PORT" ]; do NG_PORT=$(free_port); done
+NG="http://$HOST:$NG_PORT"
+conf=$(<bench/nginx.conf.tmpl)
+conf=${conf//@PREFIX@/"$TMP"}
+conf=${conf//@PORT@/"$NG_PORT"}
+conf=${conf//@PATH@/"$FEED_PATH"}
+conf=${conf//@ETAG_GZ@/"$ETAG_GZ"}
+conf=${conf//@ETAG@/"$ETAG"}
+conf=${conf//@CONTENT_TYPE@/"$CTYPE"}
+conf=${conf//@CACHE_CONTROL@/"$CACHE_CONTROL"}
+printf '%s\n' "$conf" >"$TMP/nginx.conf"
+if grep -qE '@[A-Z_]+@' "$TMP/nginx.conf"; then
+	die "unfilled placeholder in nginx.conf.tmpl: $(grep -oE '@[A-Z_]+@' "$TMP/nginx.conf" | head -1)"
+fi
+
+"$NGINX" -e "$TMP/error.log" -p "$TMP" -c "$TMP/nginx.conf" -t -q 2>"$TMP/nginx-t.log" || {
+	cat "$TMP/nginx-t.log" >&2
+	die "nginx rejected the configuration"
+}
+"${SERVER_CPU[@]}" "$NGINX" -e "$TMP/error.log" -p "$TMP" -c "$TMP/nginx.conf" -g 'daemon off;' 2>>"$TMP/error.log" &
+NGINX_PID=$!
+wait_ready "$NG$FEED_PATH" "$NGINX_PID" nginx
+NGINX_VERSION=$("$NGINX" -v 2>&1 | sed 's|.*nginx/||')
+
+# --- both answer alike -------------------------------------------------------------
+
+# same CASE [curl header args...]: fetch from nginx, compare with feedwire's answer.
+same() {
+	local c=$1 fw_status ng_status h
+	shift
+	fw_status=$(fetch "$FW" "$TMP/fw/$c" "$@")
+	ng_status=$(fetch "$NG" "$TMP/ng/$c" "$@")
+	[ "$fw_status" = "$ng_status" ] || die "($c) status: feedwire $fw_status, nginx $ng_status"
+	for h in ETag Content-Type Content-Encoding Vary Cache-Control; do
+		if [ "$c" = b ] && [ "$h" = Content-Type ]; then
+			continue # a 304 has no body, its Content-Type is not compared
+		fi
+		[ "$(header "$TMP/fw/$c.hdr" "$h")" = "$(header "$TMP/ng/$c.hdr" "$h")" ] ||
+			die "($c) $h: feedwire [$(header "$TMP/fw/$c.hdr" "$h")], nginx [$(header "$TMP/ng/$c.hdr" "$h")]"
+	done
+	cmp -s "$TMP/fw/$c.body" "$TMP/ng/$c.body" ||
+		die "($c) body: feedwire $(wc -c <"$TMP/fw/$c.body") bytes, nginx $(wc -c <"$TMP/ng/$c.body") bytes, not identical"
+	echo "bench-http: ($c) both $fw_status, ETag $(header "$TMP/fw/$c.hdr" ETag), $(wc -c <"$TMP/fw/$c.body") body bytes, identical"
+}
+same a
+same b -H "If-None-Match: $ETAG"
+same c -H 'Accept-Encoding: gzip'
+
+# --- wrk ---------------------------------------------------------------------------
+
+# to_ms VALUE: wrk latency (e.g. 812.00us, 1.21ms, 1.02s) in milliseconds.
+to_ms() {
+	awk -v v="$1" 'BEGIN {
+		n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+		if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
+		printf "%.2f", n }'
+}
+
+# run NAME CASE BASE [wrk -H args...]: run wrk, print "reqs p99ms".
+run() {
+	local name=$1 c=$2 base=$3 out
+	shift 3
+	out="$TMP/wrk-$name-$c.txt"
+	"${WRK_CPU[@]}" "$WRK" -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$@" "$base$FEED_PATH" >"$out" 2>&1 ||
+		die "wrk failed against $name ($c): $(cat "$out")"
+	if grep -qE 'Socket errors|Non-2xx or 3xx' "$out"; then
+		cat "$out" >&2
+		die "wrk saw errors against $name ($c)"
+	fi
+	local rps p99
+	rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
+	p99=$(awk '$1 == "99%" { print $2 }' "$out")
+	[ -n "$rps" ] && [ -n "$p99" ] || die "cannot parse wrk output: $(cat "$out")"
+	echo "$rps $(to_ms "$p99")"
+}
+
+# Each round runs every case against feedwire then nginx, back to back, so that
+# both see the same background load; with several rounds the median is reported.
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+declare -A RPS P99
+CASE_ARGS_a=()
+CASE_ARGS_b=(-H "If-None-Match: $ETAG")
+CASE_ARGS_c=(-H 'Accept-Encoding: gzip')
+for ((round = 1; round <= ROUNDS; round++)); do
+	for c in a b c; do
+		declare -n args="CASE_ARGS_$c"
+		for name in feedwire nginx; do
+			base=$FW
+			[ "$name" = nginx ] && base=$NG
+			echo "bench-http: round $round/$ROUNDS: wrk ($c) $name for $DURATION"
+			res=$(run "$name" "$c" "$base" "${args[@]}")
+			RPS[$name$c]+="${res% *} "
+			P99[$name$c]+="${res#* } "
+			kill -0 "$FW_PID" 2>/dev/null || die "feedwire exited during the benchmark"
+			kill -0 "$NGINX_PID" 2>/dev/null || die "nginx exited during the benchmark"
+		done
+		unset -n args
+	done
+done
+
+# median VALUES...: the median of the numbers given.
+median() {
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+for k in "${!RPS[@]}"; do
+	# shellcheck disable=SC2086 # word splitting of the collected values is intended
+	RPS[$k]=$(median ${RPS[$k]})
+	# shellcheck disable=SC2086
+	P99[$k]=$(median ${P99[$k]})
+done
+
+# --- report ------------------------------------------------------------------------
+
+pinning="not pinned"
+[ "$PIN" = 1 ] && pinning="server on CPU $((NCPU - 1)), wrk on CPU 0"
+echo
+echo "feedwire vs nginx $NGINX_VERSION (worker_processes 1), same bytes and ETags, loopback 127.0.0.1"
+rounds="1 round"
+[ "$ROUNDS" -gt 1 ] && rounds="median of $ROUNDS rounds"
+echo "wrk -t$THREADS -c$CONNS -d$DURATION --latency, $rounds; $NCPU CPUs, $pinning"
+echo "load average before the runs: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "feed $FEED_PATH: $(wc -c <"$TMP/fw/a.body") bytes, gzip $(wc -c <"$TMP/fw/c.body") bytes"
+echo
+printf '%-24s %14s %10s %14s %10s %7s %7s  %s\n' case "feedwire req/s" "p99 ms" "nginx req/s" "p99 ms" ratio target result
+missed=0
+for c in a b c; do
+	case $c in
+	a) label="(a) 200 identity" target=$TARGET_A ;;
+	b) label="(b) 304 If-None-Match" target=$TARGET_B ;;
+	c) label="(c) 200 gzip" target=$TARGET_C ;;
+	esac
+	ratio=$(awk -v f="${RPS[feedwire$c]}" -v n="${RPS[nginx$c]}" 'BEGIN { printf "%.2f", f / n }')
+	result=$(awk -v r="$ratio" -v t="$target" 'BEGIN { print (r + 0 >= t + 0) ? "ok" : "MISSED" }')
+	[ "$result" = ok ] || missed=1
+	printf '%-24s %14.0f %10s %14.0f %10s %7s %7s  %s\n' "$label" "${RPS[feedwire$c]}" "${P99[feedwire$c]}" \
+		"${RPS[nginx$c]}" "${P99[nginx$c]}" "$ratio" ">=$target" "$result"
+done
+echo "ratio = feedwire req/s / nginx req/s"
+
+if [ "$missed" = 1 ] && [ "$STRICT" = 1 ]; then
+	exit 1
+fi
+exit 0
