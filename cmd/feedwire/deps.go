@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/feedwire/feedwire/cache"
+	"github.com/feedwire/feedwire/metrics"
+)
+
+// deps is the wiring of one serving process: metrics, cache tiers, server
+// and the source of its snapshots.
+type deps struct {
+	cfg            Config
+	log            *slog.Logger
+	metrics        *metrics.Metrics
+	metricsHandler http.Handler
+	server         *server
+	tiered         *cache.Tiered
+	redis          redis.UniversalClient
+}
+
+// newDeps builds everything serve needs from cfg.
+func newDeps(ctx context.Context, cfg Config, log *slog.Logger) (*deps, error) {
+	reg := prometheus.NewRegistry()
+	m := metrics.New(reg, version)
+	d := &deps{cfg: cfg, log: log, metrics: m, metricsHandler: m.Handler()}
+
+	obs := cacheObserver{m}
+	mem := cache.NewMemory(cfg.MemoryCacheBytes, obs)
+	var remote *cache.Redis
+	if cfg.RedisURL != "" || len(cfg.RedisAddrs) > 0 {
+		client, err := cache.NewRedisClient(cfg.RedisURL, cfg.RedisAddrs, cfg.RedisMasterName, cfg.RedisTimeout)
+		if err != nil {
+			return nil, err
+		}
+		d.redis = client
+		remote = cache.NewRedis(client, cache.RedisOptions{TTL: cfg.RedisTTL, Timeout: cfg.RedisTimeout, Logger: log, Observer: obs})
+		log.Info("shared cache", "redis", redactRedis(cfg))
+	}
+	d.tiered = cache.NewTiered(mem, remote, cache.TieredOptions{FillTimeout: cfg.RenderTimeout})
+
+	o := serverOptions{
+		FeedLimit:     cfg.FeedLimit,
+		MaxLimit:      cfg.MaxLimit,
+		MaxAge:        cfg.MaxAge,
+		RenderTimeout: cfg.RenderTimeout,
+		ObserveRender: m.ObserveRender,
+		Instrument:    m.Route,
+	}
+	if cfg.MetricsAddr == "" {
+		o.Metrics = d.metricsHandler
+	}
+	d.server = newServer(log, d.tiered, o)
+	return d, nil
+}
+
+// close releases the cache tiers.
+func (d *deps) close() {
+	d.tiered.Close()
+	if d.redis != nil {
+		d.redis.Close()
+	}
+}
+
+// keepLoaded loads the first snapshot, retrying while the posts cannot be
+// read at all, and swaps it in.
+func (d *deps) keepLoaded(ctx context.Context, loaded func()) {
+	backoff := time.Second
+	for {
+		if err := d.load(ctx); err == nil {
+			if loaded != nil {
+				loaded()
+			}
+			return
+		} else if ctx.Err() != nil {
+			return
+		} else {
+			d.log.Error("posts not loaded; retrying", "err", err, "retry_in", backoff.String())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 30*time.Second)
+	}
+}
+
+// load reads the posts and swaps in the new snapshot.
+func (d *deps) load(ctx context.Context) error {
+	start := time.Now()
+	snap, err := loadSnapshot(ctx, d.cfg, start)
+	if err != nil {
+		return err
+	}
+	if err := d.server.swap(snap); err != nil {
+		return err
+	}
+	took := time.Since(start)
+	for _, p := range snap.Problems {
+		d.log.Warn("broken post skipped", "path", p.Path, "line", p.Line, "reason", p.Reason)
+	}
+	kinds := map[string]int{"site": 1, "category": len(snap.Categories()), "tag": len(snap.Tags())}
+	d.metrics.SnapshotLoaded(len(snap.Posts()), len(snap.Problems), kinds, took, time.Now())
+	d.log.Info("posts loaded", "posts", len(snap.Posts()), "categories", len(snap.Categories()),
+		"tags", len(snap.Tags()), "problems", len(snap.Problems), "duration", took.String())
+	return nil
+}
+
+// cacheObserver reports cache events as metrics.
+type cacheObserver struct{ m *metrics.Metrics }
+
+func (o cacheObserver) Request(tier, result string) { o.m.CacheRequest(tier, result) }
+func (o cacheObserver) Bytes(tier string, n int64)  { o.m.SetCacheBytes(tier, n) }
+func (o cacheObserver) RedisUp(up bool)             { o.m.SetRedisUp(up) }
+
+// redactRedis describes the Redis setting without its password.
+func redactRedis(cfg Config) string {
+	if cfg.RedisURL == "" {
+		return "addrs=" + strings.Join(cfg.RedisAddrs, ",")
+	}
+	if opt, err := redis.ParseURL(cfg.RedisURL); err == nil {
+		return opt.Addr
+	}
+	return "(unparsable URL)"
+}

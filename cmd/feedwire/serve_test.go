@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"testing"
+	"time"
+)
+
+// testServer is one feedwire process under test, run through serve on :0.
+type testServer struct {
+	URL    string
+	stop   context.CancelFunc
+	done   chan error
+	loaded chan struct{}
+}
+
+// startServer runs serve with the given FEEDWIRE_ variables (suffixes, e.g.
+// "REDIS_URL") on a free loopback port and waits until its first snapshot is
+// loaded. It is stopped when the test ends.
+func startServer(t *testing.T, env map[string]string) *testServer {
+	t.Helper()
+	t.Setenv("FEEDWIRE_ADDR", "127.0.0.1:0")
+	for k, v := range env {
+		t.Setenv("FEEDWIRE_"+k, v)
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx, cancel := context.WithCancel(context.Background())
+	ts := &testServer{stop: cancel, done: make(chan error, 1), loaded: make(chan struct{}, 8)}
+	addr := make(chan string, 1)
+	go func() {
+		ts.done <- serve(ctx, cfg, log, &hooks{
+			listening: func(a string) { addr <- a },
+			loaded:    func() { ts.loaded <- struct{}{} },
+		})
+	}()
+	select {
+	case a := <-addr:
+		ts.URL = "http://" + a
+	case err := <-ts.done:
+		t.Fatalf("serve: %v", err)
+	}
+	t.Cleanup(func() { ts.shutdown(t) })
+	select {
+	case <-ts.loaded:
+	case <-time.After(30 * time.Second):
+		t.Fatal("first snapshot not loaded within 30s")
+	}
+	return ts
+}
+
+// shutdown stops the server and checks that it stopped cleanly.
+func (ts *testServer) shutdown(t *testing.T) {
+	t.Helper()
+	if ts.stop == nil {
+		return
+	}
+	ts.stop()
+	ts.stop = nil
+	select {
+	case err := <-ts.done:
+		if err != nil {
+			t.Errorf("serve returned %v after shutdown", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Error("serve did not return within 20s of shutdown")
+	}
+}
+
+// get sends a request with the given headers and returns the response with
+// its body read.
+func get(t *testing.T, method, url string, header map[string]string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	tr := &http.Transport{DisableCompression: true}
+	defer tr.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: tr, Timeout: 30 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, body
+}

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/feedwire/feedwire/feed"
+)
+
+// maxURLBytes bounds the request target; longer ones get 414.
+const maxURLBytes = 2048
+
+// server answers HTTP requests from the current snapshot.
+type server struct {
+	log           *slog.Logger
+	cache         docCache
+	state         atomic.Pointer[state]
+	feedLimit     int
+	maxLimit      int
+	renderTimeout time.Duration
+	cacheControl  []string
+	observeRender func(format string, d time.Duration)
+	metrics       http.Handler // nil when /metrics is served elsewhere
+	instrument    func(pattern string, h http.Handler) http.Handler
+}
+
+// serverOptions are the settings newServer needs.
+type serverOptions struct {
+	FeedLimit     int
+	MaxLimit      int
+	MaxAge        int
+	RenderTimeout time.Duration
+	ObserveRender func(format string, d time.Duration)
+	Metrics       http.Handler
+	Instrument    func(pattern string, h http.Handler) http.Handler
+}
+
+// newServer returns a server with no snapshot yet: it is live but not ready.
+func newServer(log *slog.Logger, cache docCache, o serverOptions) *server {
+	s := &server{
+		log:           log,
+		cache:         cache,
+		feedLimit:     o.FeedLimit,
+		maxLimit:      o.MaxLimit,
+		renderTimeout: o.RenderTimeout,
+		cacheControl: []string{"public, max-age=" + strconv.Itoa(o.MaxAge) +
+			", stale-while-revalidate=" + strconv.Itoa(o.MaxAge)},
+		observeRender: o.ObserveRender,
+		metrics:       o.Metrics,
+		instrument:    o.Instrument,
+	}
+	if s.observeRender == nil {
+		s.observeRender = func(string, time.Duration) {}
+	}
+	if s.instrument == nil {
+		s.instrument = func(_ string, h http.Handler) http.Handler { return h }
+	}
+	return s
+}
+
+// swap makes snap the snapshot every new request sees.
+func (s *server) swap(snap *feed.Snapshot) error {
+	st, err := newState(snap, s.feedLimit)
+	if err != nil {
+		return err
+	}
+	s.state.Store(st)
+	return nil
+}
+
+// routes returns the handler of every route. It is the only place routes are
+// declared.
+func (s *server) routes() http.Handler {
+	mux := http.NewServeMux()
+	handle := func(pattern string, h http.Handler) { mux.Handle(pattern, s.instrument(pattern, h)) }
+
+	handle("GET /healthz", http.HandlerFunc(s.healthz))
+	handle("GET /readyz", http.HandlerFunc(s.readyz))
+	if s.metrics != nil {
+		handle("GET /metrics", s.metrics)
+	}
+	handle("GET /{$}", s.ready(s.serveIndex))
+	handle("GET /opml.xml", s.ready(s.serveOPML))
+	for _, format := range []feed.Format{feed.RSS, feed.Atom, feed.JSON} {
+		name := format.FileName()
+		handle("GET /"+name, s.ready(s.serveFeed(siteFeed, format)))
+		handle("GET /categories/{name}/"+name, s.ready(s.serveFeed(categoryFeed, format)))
+		handle("GET /tags/{name}/"+name, s.ready(s.serveFeed(tagFeed, format)))
+	}
+	return limitURL(mux)
+}
+
+// limitURL answers 414 to a request target longer than maxURLBytes.
+func limitURL(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(r.RequestURI) > maxURLBytes {
+			httpError(w, http.StatusRequestURITooLong, "URL too long")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// ready wraps h so that it sees the current state, or answers 503 before the
+// first snapshot is loaded.
+func (s *server) ready(h func(http.ResponseWriter, *http.Request, *state)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := s.state.Load()
+		if st == nil {
+			w.Header().Set("Retry-After", "5")
+			httpError(w, http.StatusServiceUnavailable, "posts are still loading")
+			return
+		}
+		h(w, r, st)
+	})
+}
+
+func (s *server) healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+func (s *server) readyz(w http.ResponseWriter, _ *http.Request) {
+	if s.state.Load() == nil {
+		httpError(w, http.StatusServiceUnavailable, "posts are still loading")
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ready\n"))
+}
+
+// httpError writes a short plain-text reason. It never carries an internal
+// error's text.
+func httpError(w http.ResponseWriter, code int, reason string) {
+	h := w.Header()
+	h.Del("Etag")
+	h.Del("Content-Encoding")
+	h.Del("Cache-Control")
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(code)
+	w.Write([]byte(reason + "\n"))
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+
+	"github.com/feedwire/feedwire/feed"
+)
+
+// state is everything the server derives from one snapshot. It is built
+// once per snapshot and never changes, so a request that loaded it sees one
+// whole snapshot.
+type state struct {
+	snap  *feed.Snapshot
+	feeds map[*feed.Feed]*feedMeta // precomputed for the default limit
+	opml  static
+	index static
+}
+
+// feedMeta holds what a request for a feed at the default limit needs,
+// computed once: per format, the document and its ETags.
+type feedMeta struct {
+	docs [3]document
+	tags [3]etags
+}
+
+// static is a document rendered eagerly, once per snapshot.
+type static struct {
+	doc  document
+	tags etags
+}
+
+// newState derives the server state of snap.
+func newState(snap *feed.Snapshot, limit int) (*state, error) {
+	st := &state{snap: snap, feeds: map[*feed.Feed]*feedMeta{}}
+	all := append([]*feed.Feed{snap.SiteFeed()}, snap.Categories()...)
+	all = append(all, snap.Tags()...)
+	for _, f := range all {
+		m := &feedMeta{}
+		for i, format := range formats {
+			m.docs[i] = feedDocument(snap, f, format, limit)
+			m.tags[i] = newETags(m.docs[i].validator)
+		}
+		st.feeds[f] = m
+	}
+	modTime := snap.SiteFeed().Updated(-1)
+	var err error
+	if st.opml, err = newStatic("opml", "text/x-opml; charset=utf-8", snap.RenderOPML); err != nil {
+		return nil, err
+	}
+	st.opml.doc.modTime = modTime
+	if st.index, err = newStatic("html", "text/html; charset=utf-8", func(w io.Writer) error { return writeIndex(w, snap) }); err != nil {
+		return nil, err
+	}
+	st.index.doc.modTime = modTime
+	return st, nil
+}
+
+// formats lists the feed formats in the order of feedMeta's arrays.
+var formats = [3]feed.Format{feed.RSS, feed.Atom, feed.JSON}
+
+// feedDocument describes the document of the first limit posts of f.
+func feedDocument(snap *feed.Snapshot, f *feed.Feed, format feed.Format, limit int) document {
+	return document{
+		validator:   f.Validator(format.String(), limit),
+		contentType: format.ContentType(),
+		modTime:     f.Updated(limit),
+		format:      format.String(),
+		render:      func(w io.Writer) error { return snap.Render(w, f, format, limit) },
+	}
+}
+
+// newStatic renders a document now and validates it by its bytes.
+func newStatic(format, contentType string, render func(io.Writer) error) (static, error) {
+	var buf bytes.Buffer
+	if err := render(&buf); err != nil {
+		return static{}, fmt.Errorf("render %s: %w", format, err)
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	validator := format + "-" + hex.EncodeToString(sum[:16])
+	b := buf.Bytes()
+	return static{
+		doc: document{
+			validator:   validator,
+			contentType: contentType,
+			format:      format,
+			render:      func(w io.Writer) error { _, err := w.Write(b); return err },
+		},
+		tags: newETags(validator),
+	}, nil
+}
