@@ -20,6 +20,10 @@ lint:
 
 bench: bench-load bench-render bench-http
 
+# Container image for users with a Docker engine (see Dockerfile).
+image:
+	docker build --build-arg VERSION=$(VERSION) --build-arg REVISION=$$(git rev-parse HEAD 2>/dev/null || echo unknown) --build-arg CREATED=$$(date -u +%Y-%m-%dT%H:%M:%SZ) -t feedwire:$(VERSION) .
+
 # feedwire against nginx serving the same bytes and ETags, with wrk on loopback
 # (BENCH_DURATION, BENCH_ROUNDS, BENCH_PIN: see bench/http.sh).
 bench-http:
