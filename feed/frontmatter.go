@@ -110,6 +110,10 @@ func (e *yamlError) Error() string { return "invalid YAML front matter: " + e.ms
 // parseFrontMatter decodes the YAML of b. firstLine is the file line of the
 // first YAML line, so that errors point into the file.
 func parseFrontMatter(src []byte, firstLine int) (fm frontMatter, err error) {
+	if pairs, ok := fastMapping(src); ok {
+		fm.apply(pairs, firstLine)
+		return fm, nil
+	}
 	var doc yaml.Node
 	if err := safeUnmarshal(src, &doc); err != nil {
 		return fm, locateYAMLError(src, err, firstLine)
@@ -128,8 +132,14 @@ func parseFrontMatter(src []byte, firstLine int) (fm frontMatter, err error) {
 	if root.Kind != yaml.MappingNode {
 		return fm, &yamlError{line: firstLine + root.Line - 1, msg: "front matter is not a mapping of keys to values"}
 	}
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		k, v := deref(root.Content[i]), deref(root.Content[i+1])
+	fm.apply(root.Content, firstLine)
+	return fm, nil
+}
+
+// apply reads the key and value nodes of a front matter mapping, in order.
+func (fm *frontMatter) apply(pairs []*yaml.Node, firstLine int) {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		k, v := deref(pairs[i]), deref(pairs[i+1])
 		if k.Kind != yaml.ScalarNode {
 			continue
 		}
@@ -177,7 +187,6 @@ func parseFrontMatter(src []byte, firstLine int) (fm frontMatter, err error) {
 			fm.tagList = names(v)
 		}
 	}
-	return fm, nil
 }
 
 // safeUnmarshal runs the YAML parser and turns a panic inside it into an

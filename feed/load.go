@@ -27,7 +27,8 @@ type LoadOptions struct {
 	// DefaultMaxPostBytes.
 	MaxPostBytes int64
 	// Now is the clock value the snapshot is built at: posts dated after it
-	// are held back.
+	// are held back. The zero time holds nothing back (the snapshot is then
+	// built at the date of its newest post, which keeps it deterministic).
 	Now time.Time
 	// Workers is the number of files parsed at once; 0 means
 	// runtime.GOMAXPROCS(0).
@@ -75,7 +76,15 @@ func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) (*Snapshot, error) 
 		}
 		return a.Line - b.Line
 	})
-	return NewSnapshot(cfg.site, fsys, posts, problems, opts.Now), nil
+	now := opts.Now
+	if now.IsZero() {
+		for _, p := range posts {
+			if p.Date.After(now) {
+				now = p.Date
+			}
+		}
+	}
+	return NewSnapshot(cfg.site, fsys, posts, problems, now), nil
 }
 
 // loadConfig is LoadOptions with defaults applied.
