@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -41,6 +42,7 @@ func newDeps(ctx context.Context, cfg Config, log *slog.Logger) (*deps, error) {
 			return nil, err
 		}
 		d.redis = client
+		redis.SetLogger(redisLogger{log}) // its own errors are logged, rate-limited, by package cache
 		remote = cache.NewRedis(client, cache.RedisOptions{TTL: cfg.RedisTTL, Timeout: cfg.RedisTimeout, Logger: log, Observer: obs})
 		log.Info("shared cache", "redis", redactRedis(cfg))
 	}
@@ -53,6 +55,10 @@ func newDeps(ctx context.Context, cfg Config, log *slog.Logger) (*deps, error) {
 		RenderTimeout: cfg.RenderTimeout,
 		ObserveRender: m.ObserveRender,
 		Instrument:    m.Route,
+		Outer:         m.Unmatched,
+	}
+	if cfg.AccessLog {
+		o.Outer = func(h http.Handler) http.Handler { return m.Unmatched(accessLog(log, h)) }
 	}
 	if cfg.MetricsAddr == "" {
 		o.Metrics = d.metricsHandler
@@ -130,4 +136,14 @@ func redactRedis(cfg Config) string {
 		return opt.Addr
 	}
 	return "(unparsable URL)"
+}
+
+// redisLogger sends go-redis's internal log lines to debug level: the cache
+// package already reports Redis failures, counted and at a bounded rate.
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	if l.log.Enabled(ctx, slog.LevelDebug) {
+		l.log.DebugContext(ctx, "redis client", "msg", fmt.Sprintf(format, v...))
+	}
 }

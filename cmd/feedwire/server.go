@@ -25,6 +25,7 @@ type server struct {
 	observeRender func(format string, d time.Duration)
 	metrics       http.Handler // nil when /metrics is served elsewhere
 	instrument    func(pattern string, h http.Handler) http.Handler
+	outer         func(http.Handler) http.Handler
 }
 
 // serverOptions are the settings newServer needs.
@@ -35,7 +36,8 @@ type serverOptions struct {
 	RenderTimeout time.Duration
 	ObserveRender func(format string, d time.Duration)
 	Metrics       http.Handler
-	Instrument    func(pattern string, h http.Handler) http.Handler
+	Instrument    func(pattern string, h http.Handler) http.Handler // wraps each route
+	Outer         func(http.Handler) http.Handler                      // wraps the whole mux
 }
 
 // newServer returns a server with no snapshot yet: it is live but not ready.
@@ -51,12 +53,16 @@ func newServer(log *slog.Logger, cache docCache, o serverOptions) *server {
 		observeRender: o.ObserveRender,
 		metrics:       o.Metrics,
 		instrument:    o.Instrument,
+		outer:         o.Outer,
 	}
 	if s.observeRender == nil {
 		s.observeRender = func(string, time.Duration) {}
 	}
 	if s.instrument == nil {
 		s.instrument = func(_ string, h http.Handler) http.Handler { return h }
+	}
+	if s.outer == nil {
+		s.outer = func(h http.Handler) http.Handler { return h }
 	}
 	return s
 }
@@ -90,7 +96,7 @@ func (s *server) routes() http.Handler {
 		handle("GET /categories/{name}/"+name, s.ready(s.serveFeed(categoryFeed, format)))
 		handle("GET /tags/{name}/"+name, s.ready(s.serveFeed(tagFeed, format)))
 	}
-	return limitURL(mux)
+	return s.outer(limitURL(mux))
 }
 
 // limitURL answers 414 to a request target longer than maxURLBytes.
