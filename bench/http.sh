@@ -180,10 +180,15 @@ ETAG_GZ=$(header "$TMP/fw/c.hdr" ETag)
 gzip -t <"$TMP/fw/c.body" || die "feedwire: gzip body does not decompress"
 cmp -s <(gzip -dc <"$TMP/fw/c.body") "$TMP/fw/a.body" || die "feedwire: gzip body is not the identity body"
 
+# The values go into the nginx config: ETags between single quotes, the others
+# between double quotes, none may hold a variable reference.
 for v in "$ETAG" "$ETAG_GZ" "$CTYPE" "$CACHE_CONTROL"; do
 	case $v in
-	*"'"* | *'@'* | *'\'* | *$'\n'*) die "cannot put header value [$v] in the nginx config" ;;
+	*"'"* | *'@'* | *'\'* | *'$'* | *$'\n'*) die "cannot put header value [$v] in the nginx config" ;;
 	esac
+done
+for v in "$CTYPE" "$CACHE_CONTROL"; do
+	case $v in *'"'*) die "cannot put header value [$v] in the nginx config" ;; esac
 done
 
 status=$(fetch "$FW" "$TMP/fw/b" -H "If-None-Match: $ETAG")
