@@ -1,0 +1,237 @@
+package cache
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/feedwire/feedwire/internal/redistest"
+)
+
+// syncBuffer is a bytes.Buffer safe for concurrent use.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// mustFetch fetches key with a fill returning key+"!" counted in fills.
+func mustFetch(t *testing.T, c *Tiered, key string, fills *atomic.Int32) {
+	t.Helper()
+	v, err := c.Fetch(context.Background(), key, constFill(key+"!", fills))
+	if err != nil || string(v) != key+"!" {
+		t.Fatalf("Fetch(%s) = %q, %v", key, v, err)
+	}
+}
+
+func TestFetchThroughRedis(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := context.Background()
+	rec := newRecorder()
+	r := newTestRedis(t, srv.URL(), nil, RedisOptions{Observer: rec})
+	a := NewTiered(NewMemory(1<<20, nil), r, TieredOptions{})
+	var fills atomic.Int32
+	key := "feedwire:v1:abc:rss:identity"
+	mustFetch(t, a, key, &fills)
+	r.Wait()
+	if ttl, err := srv.Client().TTL(ctx, key).Result(); err != nil || ttl < 24*time.Hour-10*time.Second {
+		t.Errorf("TTL = %v, %v; want about 24h", ttl, err)
+	}
+	if n, err := srv.Client().Exists(ctx, key+":lock").Result(); err != nil || n != 0 {
+		t.Errorf("fill lock left behind: %d, %v", n, err)
+	}
+	// Another replica (empty memory) gets it from Redis.
+	b := NewTiered(NewMemory(1<<20, nil), r, TieredOptions{})
+	mustFetch(t, b, key, &fills)
+	if n := fills.Load(); n != 1 {
+		t.Errorf("filled %d times, want 1", n)
+	}
+	if h := rec.count(TierRedis, ResultHit); h != 1 {
+		t.Errorf("redis hits = %d, want 1", h)
+	}
+	if _, err := b.Memory().Get(key); err != nil {
+		t.Errorf("Redis hit not kept in memory: %v", err)
+	}
+
+	// FLUSHALL: still correct, rendered again.
+	if err := srv.Client().FlushAll(ctx).Err(); err != nil {
+		t.Fatalf("FLUSHALL: %v", err)
+	}
+	mustFetch(t, b, key, &fills) // memory still holds it
+	c := NewTiered(NewMemory(1<<20, nil), r, TieredOptions{})
+	mustFetch(t, c, key, &fills)
+	if n := fills.Load(); n != 2 {
+		t.Errorf("filled %d times after FLUSHALL, want 2", n)
+	}
+}
+
+func TestTwoReplicasFillOnce(t *testing.T) {
+	const callers = 10
+	srv := redistest.Start(t)
+	g := newGatedFill("doc") // shared: counts fills of both replicas
+	waiting := make(chan struct{}, 2*callers)
+	replica := func() *Tiered {
+		r := newTestRedis(t, srv.URL(), nil, RedisOptions{})
+		c := NewTiered(NewMemory(1<<20, nil), r, TieredOptions{LockWait: time.Minute, FillTimeout: time.Minute})
+		c.onWait = func(string) { waiting <- struct{}{} }
+		return c
+	}
+	replicas := []*Tiered{replica(), replica()}
+	var wg sync.WaitGroup
+	for _, c := range replicas {
+		for range callers {
+			wg.Go(func() {
+				v, err := c.Fetch(context.Background(), "k", g.fill)
+				if err != nil || string(v) != "doc" {
+					t.Errorf("Fetch = %q, %v", v, err)
+				}
+			})
+		}
+	}
+	<-g.entered // one replica holds the lock and fills...
+	<-waiting   // ...while the other waits for its value
+	close(g.gate)
+	wg.Wait()
+	if n := g.calls.Load(); n != 1 {
+		t.Errorf("fill called %d times between two replicas, want 1", n)
+	}
+	for i, c := range replicas {
+		if v, err := c.Memory().Get("k"); err != nil || string(v) != "doc" {
+			t.Errorf("replica %d memory = %q, %v", i, v, err)
+		}
+	}
+}
+
+func TestLockHeldElsewhere(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := context.Background()
+	tests := []struct {
+		name      string
+		onWait    func(key string) // runs while Fetch waits
+		wantClean bool             // lock gone afterwards
+	}{
+		// The holder died: wait LockWait, then fill anyway.
+		{name: "holder died", onWait: func(string) {}},
+		// The holder gave up and released: take the lock over and fill.
+		{name: "holder released", onWait: func(key string) {
+			srv.Client().Del(ctx, key+":lock")
+		}, wantClean: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			key := "k-" + tt.name
+			if err := srv.Client().Set(ctx, key+":lock", "someone-else", time.Minute).Err(); err != nil {
+				t.Fatal(err)
+			}
+			r := newTestRedis(t, srv.URL(), nil, RedisOptions{})
+			c := NewTiered(NewMemory(1<<20, nil), r, TieredOptions{LockWait: 50 * time.Millisecond})
+			waited := false
+			c.onWait = func(k string) { waited = true; tt.onWait(k) }
+			var fills atomic.Int32
+			mustFetch(t, c, key, &fills)
+			r.Wait()
+			if !waited || fills.Load() != 1 {
+				t.Errorf("waited %v, filled %d times; want true, 1", waited, fills.Load())
+			}
+			if v, err := srv.Client().Get(ctx, key).Result(); err != nil || v != key+"!" {
+				t.Errorf("Redis holds %q, %v", v, err)
+			}
+			n, _ := srv.Client().Exists(ctx, key+":lock").Result()
+			if clean := n == 0; clean != tt.wantClean {
+				t.Errorf("lock gone = %v, want %v", clean, tt.wantClean)
+			}
+		})
+	}
+}
+
+func TestRedisKilledAndRestarted(t *testing.T) {
+	srv := redistest.Start(t)
+	clock := newFakeClock()
+	rec := newRecorder()
+	var logs syncBuffer
+	r := newTestRedis(t, srv.URL(), nil, RedisOptions{
+		BreakerFailures: 3,
+		BreakerCooldown: time.Minute,
+		Now:             clock.Now,
+		Observer:        rec,
+		Logger:          slog.New(slog.NewTextHandler(&logs, nil)),
+	})
+	c := NewTiered(NewMemory(1<<20, nil), r, TieredOptions{})
+	var fills atomic.Int32
+
+	mustFetch(t, c, "before", &fills)
+	r.Wait()
+	srv.Kill()
+
+	// Every request still succeeds; failures open the breaker.
+	for i := 0; r.Up(); i++ {
+		if i == 10 {
+			t.Fatalf("breaker still closed after %d fetches against a dead Redis (stats %+v)", i, r.Stats())
+		}
+		mustFetch(t, c, fmt.Sprintf("down-%d", i), &fills)
+		r.Wait()
+	}
+	if got := rec.ups(); len(got) != 2 || got[0] != true || got[1] != false {
+		t.Errorf("RedisUp calls = %v, want [true false]", got)
+	}
+	// Open: Redis is not touched at all.
+	before := r.Stats()
+	for i := range 5 {
+		mustFetch(t, c, fmt.Sprintf("open-%d", i), &fills)
+	}
+	r.Wait()
+	after := r.Stats()
+	if after.Errors != before.Errors || after.Skipped < before.Skipped+5 {
+		t.Errorf("with breaker open: stats %+v -> %+v; want no new errors, 5+ skipped", before, after)
+	}
+	if n := strings.Count(logs.String(), "cache: redis command failed"); n != 1 {
+		t.Errorf("logged %d error lines within one interval, want 1:\n%s", n, logs.String())
+	}
+	if !strings.Contains(logs.String(), "circuit breaker open") {
+		t.Errorf("breaker opening not logged:\n%s", logs.String())
+	}
+
+	// Restarted: after the cooldown a probe closes the breaker.
+	srv.Restart()
+	for i := 0; !r.Up(); i++ {
+		if i == 5 {
+			t.Fatalf("breaker still open after %d probes against a live Redis (stats %+v)", i, r.Stats())
+		}
+		clock.Advance(time.Minute)
+		mustFetch(t, c, fmt.Sprintf("probe-%d", i), &fills)
+	}
+	if got := rec.ups(); got[len(got)-1] != true {
+		t.Errorf("RedisUp calls = %v, want last true", got)
+	}
+	// Hits recover: a value written now is read by a fresh replica.
+	mustFetch(t, c, "after", &fills)
+	r.Wait()
+	fresh := NewTiered(NewMemory(1<<20, nil), r, TieredOptions{})
+	n := fills.Load()
+	mustFetch(t, fresh, "after", &fills)
+	if fills.Load() != n {
+		t.Error("value written after restart not read back from Redis")
+	}
+	// The restarted Redis is empty: "before" is rendered again, correctly.
+	mustFetch(t, fresh, "before", &fills)
+	if fills.Load() != n+1 {
+		t.Errorf("fills = %d, want %d", fills.Load(), n+1)
+	}
+}
