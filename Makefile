@@ -11,14 +11,24 @@ build:
 run:
 	$(GO) run ./cmd/feedwire serve
 
-test: lint
-	$(GO) test -count=1 -timeout 20m ./...
+test: lint tools/node_modules
+	$(GO) test -count=1 -timeout 30m ./...
+
+# Validators the tests run (JSON Feed schema via ajv). Without npm the tests
+# that need them skip locally; CI installs npm and runs them.
+tools/node_modules: tools/package.json tools/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tools --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: JSON Feed schema checks will be skipped"; fi
 
 lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 bench: bench-load bench-render bench-http
+
+# Render benchmarks: 20- and 100-item feeds in every format.
+bench-render:
+	$(GO) test -run '^$$' -bench 'Render' -benchmem ./feed/
 
 # Container image for users with a Docker engine (see Dockerfile).
 image:

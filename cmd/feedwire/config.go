@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"text/tabwriter"
 	"time"
 
 	"github.com/kelseyhightower/envconfig"
@@ -85,5 +86,9 @@ func usage(w io.Writer) error {
 	fmt.Fprintf(w, "  serve   serve the feeds of FEEDWIRE_POSTS_DIR over HTTP (the default)\n")
 	fmt.Fprintf(w, "  check   load DIR (default FEEDWIRE_POSTS_DIR), print every broken post, exit 1 if any\n\n")
 	var c Config
-	return envconfig.Usagef(envPrefix, &c, w, envconfig.DefaultTableFormat)
+	tw := tabwriter.NewWriter(w, 1, 0, 2, ' ', 0)
+	if err := envconfig.Usagef(envPrefix, &c, tw, envconfig.DefaultTableFormat); err != nil {
+		return err
+	}
+	return tw.Flush()
 }
