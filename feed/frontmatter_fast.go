@@ -17,7 +17,9 @@ import (
 // also reports any error. The result never differs from yaml.v3's on input
 // it accepts (FuzzFastFrontMatter checks this).
 func fastMapping(src []byte) (pairs []*yaml.Node, ok bool) {
-	pairs = make([]*yaml.Node, 0, 16)
+	lines := bytes.Count(src, []byte{'\n'}) + 1
+	nodes := make([]yaml.Node, 0, 2*lines) // one allocation for every node
+	pairs = make([]*yaml.Node, 0, 2*lines)
 	for i, line := 0, 1; i < len(src); line++ {
 		end, next := lineAt(src, i)
 		text := src[i:end]
@@ -44,9 +46,10 @@ func fastMapping(src []byte) (pairs []*yaml.Node, ok bool) {
 		if !ok {
 			return nil, false
 		}
-		pairs = append(pairs,
-			&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: string(key), Line: line},
-			&yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: value, Line: line})
+		nodes = append(nodes,
+			yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: string(key), Line: line},
+			yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: value, Line: line})
+		pairs = append(pairs, &nodes[len(nodes)-2], &nodes[len(nodes)-1])
 	}
 	return pairs, true
 }

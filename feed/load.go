@@ -271,7 +271,10 @@ func readLimited(fsys fs.FS, name string, limit int64, buf []byte) ([]byte, int6
 		if int64(len(buf)) > limit {
 			return nil, 0, time.Time{}, &tooLargeError{size: int64(len(buf))}
 		}
-		if err == io.EOF {
+		if err == io.EOF || (n > 0 && len(buf) < cap(buf) && int64(len(buf)) >= info.Size()) {
+			// A short read past the size Stat gave is the end of the file:
+			// this saves the read that would only return EOF. A file that
+			// grew meanwhile fails the content hash check later.
 			break
 		}
 		if err != nil {

@@ -24,14 +24,15 @@ func main() {
 	dir := flag.String("dir", "", "Jekyll site root to load (required)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the load to this file")
 	memProfile := flag.String("memprofile", "", "write a heap profile after the load to this file")
+	workers := flag.Int("workers", 0, "parallel parsers; 0 means GOMAXPROCS")
 	flag.Parse()
-	if err := run(*dir, *cpuProfile, *memProfile); err != nil {
+	if err := run(*dir, *cpuProfile, *memProfile, *workers); err != nil {
 		fmt.Fprintln(os.Stderr, "loadbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir, cpuProfile, memProfile string) error {
+func run(dir, cpuProfile, memProfile string, workers int) error {
 	if dir == "" {
 		return errors.New("-dir is required")
 	}
@@ -52,7 +53,7 @@ func run(dir, cpuProfile, memProfile string) error {
 	if err != nil {
 		return err
 	}
-	snap, err := feed.Load(context.Background(), fsys, feed.LoadOptions{Site: site, Now: time.Now()})
+	snap, err := feed.Load(context.Background(), fsys, feed.LoadOptions{Site: site, Now: time.Now(), Workers: workers})
 	if err != nil {
 		return err
 	}
