@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/andybalholm/brotli"
+
+	"github.com/feedwire/feedwire/feed"
 )
 
 // docCache is what the server needs of the document cache: bytes by key,
@@ -114,11 +116,57 @@ func (s *server) serveDocument(w http.ResponseWriter, r *http.Request, d *docume
 		defer cancel()
 		return s.fetch(ctx, d, c)
 	}}
-	http.ServeContent(w, r, "", d.modTime, content)
-	if content.err != nil && !errors.Is(content.err, context.Canceled) {
-		s.log.Error("document unavailable", "path", r.URL.Path, "format", d.format, "err", content.err)
+	http.ServeContent(&contentErrorWriter{ResponseWriter: w, content: content}, r, "", d.modTime, content)
+	if content.err != nil {
+		s.documentFailed(w, r, d, content.err)
 	}
 }
+
+// documentFailed answers a request whose document could not be made. A post
+// that changed on disk since the snapshot was loaded means a reload is due:
+// the client is asked to come back shortly. Nothing internal reaches the
+// client.
+func (s *server) documentFailed(w http.ResponseWriter, r *http.Request, d *document, err error) {
+	switch {
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		return // the client went away
+	case errors.Is(err, feed.ErrChanged):
+		s.log.Warn("posts changed under the snapshot; reloading", "path", r.URL.Path, "err", err)
+		s.staleSnapshot()
+		w.Header().Set("Retry-After", "1")
+		httpError(w, http.StatusServiceUnavailable, "feed is being updated; retry shortly")
+	case errors.Is(err, context.DeadlineExceeded):
+		s.log.Error("document render timed out", "path", r.URL.Path, "format", d.format, "err", err)
+		w.Header().Set("Retry-After", "5")
+		httpError(w, http.StatusServiceUnavailable, "feed temporarily unavailable")
+	default:
+		s.log.Error("document unavailable", "path", r.URL.Path, "format", d.format, "err", err)
+		httpError(w, http.StatusInternalServerError, "internal error")
+	}
+}
+
+// contentErrorWriter discards what http.ServeContent writes when the content
+// could not be fetched, so that the caller can answer with its own status.
+type contentErrorWriter struct {
+	http.ResponseWriter
+	content *lazyContent
+}
+
+func (w *contentErrorWriter) WriteHeader(code int) {
+	if w.content.err == nil {
+		w.ResponseWriter.WriteHeader(code)
+	}
+}
+
+func (w *contentErrorWriter) Write(p []byte) (int, error) {
+	if w.content.err != nil {
+		return len(p), nil
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+// Unwrap gives http.ResponseController the writer below.
+func (w *contentErrorWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // varyAcceptEncoding is the Vary header of every document response.
 var varyAcceptEncoding = []string{"Accept-Encoding"}

@@ -26,6 +26,7 @@ type server struct {
 	metrics       http.Handler // nil when /metrics is served elsewhere
 	instrument    func(pattern string, h http.Handler) http.Handler
 	outer         func(http.Handler) http.Handler
+	stale         chan struct{} // signalled when a post changed under the snapshot
 }
 
 // serverOptions are the settings newServer needs.
@@ -54,6 +55,7 @@ func newServer(log *slog.Logger, cache docCache, o serverOptions) *server {
 		metrics:       o.Metrics,
 		instrument:    o.Instrument,
 		outer:         o.Outer,
+		stale:         make(chan struct{}, 1),
 	}
 	if s.observeRender == nil {
 		s.observeRender = func(string, time.Duration) {}
@@ -75,6 +77,14 @@ func (s *server) swap(snap *feed.Snapshot) error {
 	}
 	s.state.Store(st)
 	return nil
+}
+
+// staleSnapshot asks for a reload without waiting for it.
+func (s *server) staleSnapshot() {
+	select {
+	case s.stale <- struct{}{}:
+	default:
+	}
 }
 
 // routes returns the handler of every route. It is the only place routes are
