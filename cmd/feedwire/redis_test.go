@@ -72,7 +72,6 @@ next:
 	return sum
 }
 
-
 // getAll requests each path from every server at the same moment, a few
 // paths at a time, and checks each answer is 200.
 func getAll(t *testing.T, servers []*testServer, paths []string, query string) {

@@ -38,7 +38,7 @@ type serverOptions struct {
 	ObserveRender func(format string, d time.Duration)
 	Metrics       http.Handler
 	Instrument    func(pattern string, h http.Handler) http.Handler // wraps each route
-	Outer         func(http.Handler) http.Handler                      // wraps the whole mux
+	Outer         func(http.Handler) http.Handler                   // wraps the whole mux
 }
 
 // newServer returns a server with no snapshot yet: it is live but not ready.
