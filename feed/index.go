@@ -8,7 +8,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -41,10 +43,22 @@ type Snapshot struct {
 	items       itemCache // processed item content, shared by the formats
 }
 
-// Fold returns the lookup key of a category or tag name: Unicode NFC, lower
-// case. TechWeb and Techweb fold to one key.
+// Fold returns the lookup key of a category or tag name: Unicode NFC with
+// full case folding, so that names equal without regard to case fold to one
+// key in every script (TechWeb and Techweb; ΣΟΦΟΣ and σοφος; STRASSE and
+// Straße). Fold(Fold(s)) == Fold(s).
 func Fold(name string) string {
-	return strings.ToLower(norm.NFC.String(name))
+	ascii := true
+	for i := 0; i < len(name); i++ {
+		if name[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(name)
+	}
+	return norm.NFC.String(cases.Fold().String(norm.NFC.String(name)))
 }
 
 // NewSnapshot indexes posts read from fsys. Posts dated after now are held
