@@ -78,6 +78,9 @@ func (t *Tiered) Fetch(ctx context.Context, key string, fill func(ctx context.Co
 	if val, err := t.mem.Get(key); err == nil {
 		return val, nil
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("cache: fetch %q: %w", key, err) // gone: start nothing
+	}
 	ch := t.group.DoChan(key, func() (any, error) {
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.opts.FillTimeout)
 		defer cancel()

@@ -150,6 +150,21 @@ func TestFetchFillFailures(t *testing.T) {
 	}
 }
 
+func TestFetchCanceledCallerStartsNothing(t *testing.T) {
+	c := NewTiered(NewMemory(1<<20, nil), nil, TieredOptions{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var n atomic.Int32
+	if _, err := c.Fetch(ctx, "k", constFill("v", &n)); !errors.Is(err, context.Canceled) || n.Load() != 0 {
+		t.Errorf("Fetch = %v with %d fills; want context.Canceled, 0", err, n.Load())
+	}
+	// A memory hit is still served: the work is already done.
+	c.Memory().Set("k", []byte("v"))
+	if v, err := c.Fetch(ctx, "k", constFill("v", &n)); err != nil || string(v) != "v" {
+		t.Errorf("Fetch hit = %q, %v", v, err)
+	}
+}
+
 func TestFetchNilMemoryAndValue(t *testing.T) {
 	c := NewTiered(nil, nil, TieredOptions{})
 	v, err := c.Fetch(context.Background(), "k", func(context.Context) ([]byte, error) { return nil, nil })
