@@ -1,0 +1,36 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/feedwire/feedwire/feed"
+)
+
+// runCheck loads the Jekyll site at dir with the given site settings and
+// size limit, prints every problem as "path:line: reason" (the path joined
+// to dir; ":line" left out when a problem has no line), then one summary
+// line "N posts, M categories, K tags, P problems". Future-dated posts count
+// as posts: nothing is held back. It returns the number of problems, and an
+// error only when dir cannot be read at all or ctx ends.
+func runCheck(ctx context.Context, dir string, site feed.Site, maxPostBytes int64, stdout io.Writer) (int, error) {
+	snap, err := feed.Load(ctx, os.DirFS(dir), feed.LoadOptions{Site: site, MaxPostBytes: maxPostBytes})
+	if err != nil {
+		return 0, fmt.Errorf("check %s: %w", dir, err)
+	}
+	w := bufio.NewWriter(stdout)
+	for _, p := range snap.Problems {
+		p.Path = filepath.Join(dir, filepath.FromSlash(p.Path))
+		fmt.Fprintln(w, p.String())
+	}
+	fmt.Fprintf(w, "%d posts, %d categories, %d tags, %d problems\n",
+		len(snap.AllPosts()), len(snap.Categories()), len(snap.Tags()), len(snap.Problems))
+	if err := w.Flush(); err != nil {
+		return len(snap.Problems), fmt.Errorf("check: write report: %w", err)
+	}
+	return len(snap.Problems), nil
+}
