@@ -26,6 +26,11 @@ lint:
 
 bench: bench-load bench-render bench-http
 
+# Cold loads of generated 10,000- and 100,000-post sites, and hugo on the
+# 10,000 (BENCH_DIR, BENCH_SIZES, BENCH_ROUNDS, BENCH_HUGO: see bench/load.sh).
+bench-load:
+	bench/load.sh
+
 # Render benchmarks: 20- and 100-item feeds in every format.
 bench-render:
 	$(GO) test -run '^$$' -bench 'Render' -benchmem ./feed/

@@ -22,14 +22,16 @@ const (
 
 // parseDate reads a front matter date: "2021-12-29 07:52:46 +0800",
 // "2021-12-29 07:52:46", "2021-12-29" or RFC 3339 (fractional seconds
-// allowed). A value without an offset is the wall clock of loc.
+// allowed). A value without an offset is the wall clock of loc. A value with
+// an offset keeps it as a fixed zone (UTC for +0000), never the machine's
+// local zone, so that the result is the same on every machine.
 func parseDate(s string, loc *time.Location) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if len(s) < len(layoutDate) || s[4] != '-' || s[7] != '-' {
 		return time.Time{}, errNoDate
 	}
 	if len(s) > len(layoutDate) && s[10] == 'T' {
-		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		if t, err := time.ParseInLocation(time.RFC3339Nano, s, time.UTC); err == nil {
 			return t, nil
 		}
 		if t, err := time.ParseInLocation(layoutLocalRFC3339, s, loc); err == nil {
@@ -38,7 +40,7 @@ func parseDate(s string, loc *time.Location) (time.Time, error) {
 		return time.Time{}, errNoDate
 	}
 	for _, layout := range []string{layoutDateTimeOffset, layoutDateTimeColonOffset, layoutDateMinuteOffset} {
-		if t, err := time.Parse(layout, s); err == nil {
+		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
 			return t, nil
 		}
 	}

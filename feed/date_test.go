@@ -44,6 +44,16 @@ func TestParseDate(t *testing.T) {
 	}
 }
 
+func TestParseDateIgnoresLocalZone(t *testing.T) {
+	got, err := parseDate("2021-12-29 07:52:46 +0800", time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name, off := got.Zone(); got.Location() == time.Local || off != 8*3600 || name != "" {
+		t.Errorf("zone %q %d (local: %v), want an unnamed +0800 fixed zone", name, off, got.Location() == time.Local)
+	}
+}
+
 func TestSplitFileName(t *testing.T) {
 	tests := []struct {
 		name, slug, ext string

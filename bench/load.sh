@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Load benchmark: cold loads (one fresh process each) of generated Jekyll
+# sites of 10,000 and 100,000 posts, and hugo building the 10,000-post site.
+#
+# Environment:
+#   BENCH_DIR     where corpora and tools are kept (default /tmp/feedwire-bench);
+#                 corpora are generated once and reused
+#   BENCH_SIZES   post counts (default "10000 100000")
+#   BENCH_ROUNDS  fresh-process loads per size (default 3); the median is reported
+#   BENCH_SEED    corpus seed (default 1)
+#   BENCH_HUGO    set to 0 to skip the hugo comparison
+#
+# Cold means a new process with nothing loaded; the page cache is warm
+# (the corpus was just written or read), which the report says.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+GO=${GO:-go}
+dir=${BENCH_DIR:-/tmp/feedwire-bench}
+sizes=${BENCH_SIZES:-10000 100000}
+rounds=${BENCH_ROUNDS:-3}
+seed=${BENCH_SEED:-1}
+mkdir -p "$dir/bin"
+
+$GO build -o "$dir/bin/gencorpus" ./cmd/gencorpus
+$GO build -o "$dir/bin/loadbench" ./cmd/loadbench
+
+corpus() { # n -> path of a complete corpus of n posts
+	local n=$1 c="$dir/corpus-$1-seed$seed"
+	if [ ! -f "$c/.complete" ]; then
+		rm -rf "$c"
+		echo "generating $n posts in $c" >&2
+		"$dir/bin/gencorpus" -n "$n" -seed "$seed" -out "$c"
+		touch "$c/.complete"
+	fi
+	echo "$c"
+}
+
+median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+
+echo "machine: $(nproc) cores, $(uname -sr), go $($GO env GOVERSION); page cache warm"
+declare -A load_median
+for n in $sizes; do
+	c=$(corpus "$n")
+	echo "== feedwire load, $n posts ($(du -sh "$c" | cut -f1) on disk), $rounds fresh processes"
+	: >"$dir/secs"
+	for r in $(seq "$rounds"); do
+		line=$(/usr/bin/time -f "cpu_user_s=%U cpu_sys_s=%S max_rss_kb=%M" -o "$dir/time" "$dir/bin/loadbench" -dir "$c")
+		echo "  $line $(cat "$dir/time") loadavg=$(cut -d' ' -f1 /proc/loadavg)"
+		echo "$line" | sed -E 's/.*seconds=([0-9.]+).*/\1/' >>"$dir/secs"
+	done
+	m=$(median <"$dir/secs")
+	load_median[$n]=$m
+	echo "  median: ${m}s, $(awk -v n="$n" -v s="$m" 'BEGIN {printf "%.0f", n/s}') posts/s"
+done
+
+if [ "${BENCH_HUGO:-1}" != 0 ]; then
+	if ! command -v hugo >/dev/null; then
+		echo "hugo not installed (apt-get install hugo): comparison skipped"
+		exit 0
+	fi
+	n=10000
+	c=$(corpus "$n")
+	site=$(mktemp -d)
+	trap 'rm -rf "$site"' EXIT
+	mkdir -p "$site/content/posts"
+	cp "$c"/_posts/*.md "$site/content/posts/"
+	cat >"$site/config.toml" <<'TOML'
+baseURL = "https://finews.example.org/"
+title = "bench"
+disableKinds = ["sitemap", "robotsTXT", "404"]
+[taxonomies]
+  category = "categories"
+  tag = "tags"
+[outputs]
+  home = ["RSS"]
+  section = ["RSS"]
+  taxonomy = ["RSS"]
+  term = ["RSS"]
+[markup.goldmark.renderer]
+  unsafe = true
+TOML
+	echo "== hugo $(hugo version | cut -d' ' -f2), same $n posts, $rounds builds"
+	: >"$dir/secs"
+	for r in $(seq "$rounds"); do
+		rm -rf "$site/public" "$site/resources"
+		start=$(date +%s.%N)
+		/usr/bin/time -f "cpu_user_s=%U cpu_sys_s=%S max_rss_kb=%M" -o "$dir/time" \
+			hugo --quiet --source "$site" --destination "$site/public" >"$dir/hugo.log" 2>&1 || { cat "$dir/hugo.log"; exit 1; }
+		end=$(date +%s.%N)
+		s=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.3f", b-a}')
+		echo "  seconds=$s $(cat "$dir/time") feeds=$(find "$site/public" -name index.xml | wc -l) loadavg=$(cut -d' ' -f1 /proc/loadavg)"
+		echo "$s" >>"$dir/secs"
+	done
+	h=$(median <"$dir/secs")
+	f=${load_median[$n]:-}
+	echo "  median: ${h}s"
+	if [ -n "$f" ]; then
+		echo "hugo/feedwire ($n posts): $(awk -v h="$h" -v f="$f" 'BEGIN {printf "%.1f", h/f}')x"
+	fi
+fi
