@@ -2,11 +2,8 @@ package feed
 
 import (
 	"html"
-	"io"
 	"net/url"
 	"strings"
-
-	nethtml "golang.org/x/net/html"
 )
 
 // resolver makes the URLs of one post's content absolute.
@@ -73,113 +70,204 @@ func (r resolver) resolveSrcset(v string) (string, bool) {
 	return strings.Join(parts, ", "), true
 }
 
-// linkAttr reports whether an attribute holds a URL or a srcset.
-func linkAttr(key []byte) bool {
-	switch string(key) {
-	case "href", "src", "srcset":
-		return true
+// linkAttr reports whether an attribute, named in any case, holds a URL or
+// a srcset.
+func linkAttr(name string) (isLink, isSrcset bool) {
+	switch {
+	case strings.EqualFold(name, "href"), strings.EqualFold(name, "src"):
+		return true, false
+	case strings.EqualFold(name, "srcset"):
+		return true, true
 	}
-	return false
+	return false, false
 }
 
-// mayHaveLinks reports whether content may hold an href, src or srcset
-// attribute, so that the tokenizer pass can be skipped when it cannot.
-func mayHaveLinks(content string) bool {
-	for _, s := range [...]string{"href", "src", "HREF", "SRC", "Href", "Src"} {
-		if strings.Contains(content, s) {
-			return true
-		}
-	}
-	return false
-}
-
-// containsFold reports whether b contains the lower-case ASCII word sub in
-// any case.
-func containsFold(b []byte, sub string) bool {
-	for i := 0; i+len(sub) <= len(b); i++ {
-		j := 0
-		for j < len(sub) && b[i+j]|0x20 == sub[j] {
-			j++
-		}
-		if j == len(sub) {
-			return true
-		}
-	}
-	return false
-}
+// rawTextTags are the elements whose content is not markup: their text is
+// skipped up to the matching end tag.
+var rawTextTags = [...]string{"script", "style", "textarea", "title", "xmp", "iframe",
+	"noembed", "noframes", "noscript", "plaintext"}
 
 // absolute returns content with every relative and protocol-relative URL in
-// href, src and srcset attributes made absolute. Tags without such URLs are
-// copied byte for byte; a rewritten tag is written again with its
-// attributes quoted and escaped.
+// href, src and srcset attributes made absolute. It scans tags with a small
+// HTML lexer that skips comments and raw-text elements, and rewrites only
+// the values it changes, so every other byte is kept as it was.
 func (r resolver) absolute(content string) string {
-	if !mayHaveLinks(content) {
-		return content
-	}
 	var out strings.Builder
-	out.Grow(len(content) + len(content)/16)
-	z := nethtml.NewTokenizer(strings.NewReader(content))
-	type attr struct{ key, val string }
-	var attrs []attr
-	done := 0
-	for {
-		tt := z.Next()
-		if tt == nethtml.ErrorToken {
-			if z.Err() != io.EOF {
-				return content
-			}
+	done := 0 // content[:done] is written to out, or unchanged when out is empty
+	for i := 0; i < len(content); {
+		j := strings.IndexByte(content[i:], '<')
+		if j < 0 {
 			break
 		}
-		raw := z.Raw()
-		if tt != nethtml.StartTagToken && tt != nethtml.SelfClosingTagToken {
-			out.Write(raw)
-			done += len(raw)
-			continue
-		}
-		if !containsFold(raw, "src") && !containsFold(raw, "href") {
-			out.Write(raw)
-			done += len(raw)
-			continue
-		}
-		rawCopy := string(raw)
-		name, hasAttr := z.TagName()
-		attrs = attrs[:0]
-		changed := false
-		for hasAttr {
-			var k, v []byte
-			k, v, hasAttr = z.TagAttr()
-			a := attr{key: string(k), val: string(v)}
-			if linkAttr(k) {
-				var ok bool
-				if a.key == "srcset" {
-					a.val, ok = r.resolveSrcset(a.val)
-				} else {
-					a.val, ok = r.resolve(a.val)
-				}
-				changed = changed || ok
+		i += j
+		rest := content[i:]
+		switch {
+		case strings.HasPrefix(rest, "<!--"):
+			end := strings.Index(rest[4:], "-->")
+			if end < 0 {
+				return finish(&out, content, done)
 			}
-			attrs = append(attrs, a)
-		}
-		done += len(rawCopy)
-		if !changed {
-			out.WriteString(rawCopy)
+			i += 4 + end + 3
+			continue
+		case len(rest) < 2 || !isASCIILetter(rest[1]):
+			i++ // end tags, doctypes and stray '<' hold no attributes to rewrite
 			continue
 		}
-		out.WriteByte('<')
-		out.Write(name)
-		for _, a := range attrs {
-			out.WriteByte(' ')
-			out.WriteString(a.key)
-			out.WriteString(`="`)
-			out.WriteString(html.EscapeString(a.val))
-			out.WriteByte('"')
+		name, end, vals := scanTag(content, i)
+		if end < 0 {
+			return finish(&out, content, done)
 		}
-		if tt == nethtml.SelfClosingTagToken {
-			out.WriteString("/>")
-		} else {
-			out.WriteByte('>')
+		for _, v := range vals {
+			raw := content[v.start:v.end]
+			val := raw
+			if strings.IndexByte(val, '&') >= 0 {
+				val = html.UnescapeString(val)
+			}
+			var abs string
+			var ok bool
+			if v.srcset {
+				abs, ok = r.resolveSrcset(val)
+			} else {
+				abs, ok = r.resolve(val)
+			}
+			if !ok {
+				continue
+			}
+			if out.Len() == 0 {
+				out.Grow(len(content) + len(content)/8)
+			}
+			out.WriteString(content[done:v.start])
+			if !v.quoted {
+				out.WriteByte('"')
+			}
+			out.WriteString(html.EscapeString(abs))
+			if !v.quoted {
+				out.WriteByte('"')
+			}
+			done = v.end
 		}
+		i = end
+		if tag := rawTextEnd(content, i, name); tag >= 0 {
+			i = tag
+		}
+	}
+	return finish(&out, content, done)
+}
+
+// finish returns the rewritten content: out and the rest of content.
+func finish(out *strings.Builder, content string, done int) string {
+	if out.Len() == 0 && done == 0 {
+		return content
 	}
 	out.WriteString(content[done:])
 	return out.String()
+}
+
+// attrValue is the span of a link attribute's value inside the content,
+// without its quotes.
+type attrValue struct {
+	start, end int
+	quoted     bool
+	srcset     bool
+}
+
+// scanTag reads the start tag at content[i] ('<' then a letter), following
+// HTML's attribute syntax. It returns the tag name, the offset just after
+// the tag's '>', or -1 when the tag is not closed, and the values of its
+// href, src and srcset attributes.
+func scanTag(content string, i int) (name string, end int, vals []attrValue) {
+	n := len(content)
+	p := i + 1
+	for p < n && !isSpace(content[p]) && content[p] != '/' && content[p] != '>' {
+		p++
+	}
+	name = content[i+1 : p]
+	for {
+		for p < n && (isSpace(content[p]) || content[p] == '/') {
+			p++
+		}
+		if p >= n {
+			return name, -1, vals
+		}
+		if content[p] == '>' {
+			return name, p + 1, vals
+		}
+		a := p
+		p++ // the first character belongs to the name, even '='
+		for p < n && !isSpace(content[p]) && content[p] != '/' && content[p] != '>' && content[p] != '=' {
+			p++
+		}
+		attr := content[a:p]
+		for p < n && isSpace(content[p]) {
+			p++
+		}
+		if p >= n || content[p] != '=' {
+			continue
+		}
+		p++
+		for p < n && isSpace(content[p]) {
+			p++
+		}
+		if p >= n {
+			return name, -1, vals
+		}
+		v := attrValue{}
+		if q := content[p]; q == '"' || q == '\'' {
+			e := strings.IndexByte(content[p+1:], q)
+			if e < 0 {
+				return name, -1, vals
+			}
+			v.start, v.end, v.quoted = p+1, p+1+e, true
+			p = v.end + 1
+		} else {
+			v.start = p
+			for p < n && !isSpace(content[p]) && content[p] != '>' {
+				p++
+			}
+			v.end = p
+		}
+		if ok, srcset := linkAttr(attr); ok {
+			v.srcset = srcset
+			vals = append(vals, v)
+		}
+	}
+}
+
+// rawTextEnd returns the offset of the end tag that closes the raw-text
+// element name whose content starts at i, or -1 when name is not such an
+// element. An element that is never closed runs to the end.
+func rawTextEnd(content string, i int, name string) int {
+	raw := false
+	for _, t := range rawTextTags {
+		if strings.EqualFold(name, t) {
+			raw = true
+			break
+		}
+	}
+	if !raw {
+		return -1
+	}
+	for p := i; p < len(content); {
+		j := strings.Index(content[p:], "</")
+		if j < 0 {
+			break
+		}
+		p += j
+		if e := p + 2 + len(name); e <= len(content) && strings.EqualFold(content[p+2:e], name) &&
+			(e == len(content) || isSpace(content[e]) || content[e] == '>' || content[e] == '/') {
+			return p
+		}
+		p += 2
+	}
+	return len(content)
+}
+
+// isSpace reports whether c is HTML white space.
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
+
+// isASCIILetter reports whether c is an ASCII letter.
+func isASCIILetter(c byte) bool {
+	return c|0x20 >= 'a' && c|0x20 <= 'z'
 }

@@ -41,6 +41,13 @@ func (c *itemCache) get(p *Post) (*item, bool) {
 	return it, ok
 }
 
+// reset drops every cached item.
+func (c *itemCache) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.cur, c.old, c.curBytes = nil, nil, 0
+}
+
 // put stores the item of p.
 func (c *itemCache) put(p *Post, it *item) {
 	c.mu.Lock()

@@ -26,17 +26,16 @@ func xmlAllowed(r rune) bool {
 // forbids removed. Invalid bytes become U+FFFD. It returns s itself, without
 // allocating, when nothing needs to change.
 func cleanText(s string) string {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && n == 1) || !xmlAllowed(r) {
+	if !utf8.ValidString(s) { // valid UTF-8 holds no surrogates
+		return cleanFrom(s, 0)
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r':
+			return cleanFrom(s, i)
+		case c == 0xEF && i+2 < len(s) && s[i+1] == 0xBF && s[i+2] >= 0xBE: // U+FFFE, U+FFFF
 			return cleanFrom(s, i)
 		}
-		i += n
 	}
 	return s
 }
