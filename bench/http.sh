@@ -139,6 +139,8 @@ fetch() {
 # --- feedwire ----------------------------------------------------------------------
 
 FW_BIN=${FEEDWIRE_BIN:-}
+FW_VERSION=$(git describe --tags --always --dirty 2>/dev/null || echo unknown)
+[ -n "$FW_BIN" ] && FW_VERSION="($FW_BIN)"
 if [ -z "$FW_BIN" ]; then
 	echo "bench-http: building bin/feedwire"
 	make --no-print-directory build >"$TMP/build.log" 2>&1 || {
@@ -320,7 +322,7 @@ done
 pinning="not pinned"
 [ "$PIN" = 1 ] && pinning="server on CPU $((NCPU - 1)), wrk on CPU 0"
 echo
-echo "feedwire vs nginx $NGINX_VERSION (worker_processes 1), same bytes and ETags, loopback 127.0.0.1"
+echo "feedwire $FW_VERSION vs nginx $NGINX_VERSION (worker_processes 1), same bytes and ETags, loopback 127.0.0.1"
 rounds="1 round"
 [ "$ROUNDS" -gt 1 ] && rounds="median of $ROUNDS rounds"
 echo "wrk -t$THREADS -c$CONNS -d$DURATION --latency, $rounds; $NCPU CPUs, $pinning"
