@@ -82,10 +82,31 @@ func linkAttr(name string) (isLink, isSrcset bool) {
 	return false, false
 }
 
-// rawTextTags are the elements whose content is not markup: their text is
-// skipped up to the matching end tag.
-var rawTextTags = [...]string{"script", "style", "textarea", "title", "xmp", "iframe",
-	"noembed", "noframes", "noscript", "plaintext"}
+// isRawText reports whether the element name, in any case, holds raw text
+// rather than markup: its content runs to the matching end tag.
+func isRawText(name string) bool {
+	var names []string
+	switch len(name) {
+	case 3:
+		names = []string{"xmp"}
+	case 5:
+		names = []string{"style", "title"}
+	case 6:
+		names = []string{"script", "iframe"}
+	case 7:
+		names = []string{"noembed"}
+	case 8:
+		names = []string{"textarea", "noframes", "noscript"}
+	case 9:
+		names = []string{"plaintext"}
+	}
+	for _, n := range names {
+		if strings.EqualFold(name, n) {
+			return true
+		}
+	}
+	return false
+}
 
 // absolute returns content with every relative and protocol-relative URL in
 // href, src and srcset attributes made absolute. It scans tags with a small
@@ -237,14 +258,7 @@ func scanTag(content string, i int) (name string, end int, vals []attrValue) {
 // element name whose content starts at i, or -1 when name is not such an
 // element. An element that is never closed runs to the end.
 func rawTextEnd(content string, i int, name string) int {
-	raw := false
-	for _, t := range rawTextTags {
-		if strings.EqualFold(name, t) {
-			raw = true
-			break
-		}
-	}
-	if !raw {
+	if !isRawText(name) {
 		return -1
 	}
 	for p := i; p < len(content); {
