@@ -170,6 +170,13 @@ func (rt *route) observe(method string, rec *recorder, start time.Time) {
 	rt.size.Observe(float64(rec.size))
 }
 
+// observe records one finished request of a route with no cached children.
+func (h *httpMetrics) observe(pattern, method string, rec *recorder, start time.Time) {
+	h.requests.WithLabelValues(pattern, methodName(methodIndex(method)), strconv.Itoa(rec.status())).Inc()
+	h.duration.WithLabelValues(pattern).Observe(time.Since(start).Seconds())
+	h.size.WithLabelValues(pattern).Observe(float64(rec.size))
+}
+
 // Route returns next instrumented under the route label pattern, which must
 // be the ServeMux pattern next is registered with (such as
 // "GET /categories/{category}/feed.xml"), never a request path. Call it once
@@ -198,6 +205,9 @@ func (m *Metrics) Route(pattern string, next http.Handler) http.Handler {
 //
 //	srv.Handler = m.Unmatched(mux)
 //
+// A request matching a pattern whose handler is not wrapped by Route is
+// recorded under that pattern, through slower labelled lookups.
+//
 // Middleware between Unmatched and Route that wraps the ResponseWriter must
 // give access to the writer it wraps through an Unwrap method, as
 // http.ResponseController expects; otherwise such requests count twice.
@@ -219,16 +229,16 @@ func (m *Metrics) serve(rec *recorder, r *http.Request, next http.Handler) {
 		if !done && !rec.wrote {
 			rec.code, rec.wrote = http.StatusInternalServerError, true
 		}
-		rt := rec.route
-		if rt == nil {
-			if r.Pattern != "" {
-				// Matched a pattern whose handler is not wrapped by Route.
-				rt = m.http.route(r.Pattern)
-			} else {
-				rt = m.http.unmatched
-			}
+		switch {
+		case rec.route != nil:
+			rec.route.observe(r.Method, rec, start)
+		case r.Pattern != "":
+			// Matched a pattern whose handler is not wrapped by Route: the
+			// slower labelled lookups, still under the pattern.
+			m.http.observe(r.Pattern, r.Method, rec, start)
+		default:
+			m.http.unmatched.observe(r.Method, rec, start)
 		}
-		rt.observe(r.Method, rec, start)
 	}()
 	next.ServeHTTP(rec, r)
 	done = true

@@ -66,6 +66,41 @@ func TestRequestsCounted(t *testing.T) {
 	}
 }
 
+// logWriter wraps a ResponseWriter as an access log would, with Unwrap.
+type logWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *logWriter) WriteHeader(code int)        { w.code = code; w.ResponseWriter.WriteHeader(code) }
+func (w *logWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+func logged(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(&logWriter{ResponseWriter: w}, r)
+	})
+}
+
+func TestWrappedWriterBetweenCountsOnce(t *testing.T) {
+	m, reg := newTest(t)
+	mux := http.NewServeMux()
+	var during float64
+	mux.Handle(catPattern, m.Route(catPattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		during = testutil.ToFloat64(m.http.inFlight)
+		w.WriteHeader(http.StatusNotModified)
+	})))
+	m.Unmatched(logged(mux)).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, catPath, nil))
+	if during != 1 {
+		t.Errorf("in flight during request = %v, want 1", during)
+	}
+	if got := testutil.CollectAndCount(m.http.requests); got != 1 {
+		t.Errorf("request series = %d, want 1", got)
+	}
+	labels := map[string]string{"route": catPattern, "method": "GET", "code": "304"}
+	if got := sample(t, reg, "feedwire_http_requests_total", labels); got != 1 {
+		t.Errorf("requests%v = %v, want 1", labels, got)
+	}
+}
+
 func TestRouteAlone(t *testing.T) {
 	m, reg := newTest(t)
 	h := m.Route(catPattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
