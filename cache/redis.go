@@ -48,8 +48,9 @@ type RedisStats struct {
 	Skipped int64
 	// Writes is the number of values written.
 	Writes int64
-	// Dropped is the number of asynchronous writes dropped because
-	// MaxPendingWrites were in flight or the tier was closed.
+	// Dropped is the number of asynchronous writes (and lock releases)
+	// not started because MaxPendingWrites were in flight, the breaker
+	// was open or the tier was closed.
 	Dropped int64
 }
 

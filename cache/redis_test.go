@@ -192,3 +192,25 @@ func TestRedisCluster(t *testing.T) {
 		t.Error("lock still held after release")
 	}
 }
+
+func TestRedisSentinel(t *testing.T) {
+	master := redistest.Start(t)
+	sentinel := redistest.StartSentinel(t, master, "feeds")
+	c, err := NewRedisClient("", []string{sentinel.Addr()}, "feeds", testTimeout)
+	if err != nil {
+		t.Fatalf("NewRedisClient: %v", err)
+	}
+	defer c.Close()
+	r := NewRedis(c, RedisOptions{Timeout: testTimeout})
+	defer r.Close()
+	ctx := context.Background()
+	if err := r.Set(ctx, "k", []byte("v")); err != nil {
+		t.Fatalf("Set through sentinel: %v", err)
+	}
+	if v, err := master.Client().Get(ctx, "k").Result(); err != nil || v != "v" {
+		t.Errorf("master holds %q, %v; want v", v, err)
+	}
+	if v, err := r.Get(ctx, "k"); err != nil || string(v) != "v" {
+		t.Errorf("Get through sentinel = %q, %v", v, err)
+	}
+}

@@ -235,3 +235,26 @@ func TestRedisKilledAndRestarted(t *testing.T) {
 		t.Errorf("fills = %d, want %d", fills.Load(), n+1)
 	}
 }
+
+func TestRedisSlow(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := context.Background()
+	rec := newRecorder()
+	// The production timeout: a Redis slower than this is not waited for.
+	r := newTestRedis(t, srv.URL(), nil, RedisOptions{Timeout: DefaultRedisTimeout, Observer: rec})
+	c := NewTiered(NewMemory(1<<20, nil), r, TieredOptions{})
+	// Every command hangs for 5s (the pause then lapses; no UNPAUSE, which
+	// a paused server would not answer in time either).
+	if err := srv.Client().Do(ctx, "CLIENT", "PAUSE", 5000, "ALL").Err(); err != nil {
+		t.Fatalf("CLIENT PAUSE: %v", err)
+	}
+	var fills atomic.Int32
+	mustFetch(t, c, "slow", &fills)
+	if fills.Load() != 1 {
+		t.Errorf("fills = %d, want 1", fills.Load())
+	}
+	if rec.count(TierRedis, ResultError) == 0 || r.Stats().Errors == 0 {
+		t.Errorf("timeout not counted as an error: stats %+v", r.Stats())
+	}
+	r.Wait() // the background write times out too
+}

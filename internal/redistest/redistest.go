@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -26,7 +27,8 @@ type Server struct {
 	bin  string
 	dir  string
 	port int
-	args []string
+	pre  []string // arguments before the defaults (a config file)
+	args []string // arguments after them
 
 	mu     sync.Mutex
 	proc   *os.Process   // nil when not running
@@ -38,15 +40,16 @@ type Server struct {
 // the test ends.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	return startServer(t, false, nil)
+	return startServer(t, false, nil, nil)
 }
 
-// startServer starts a Server with extra arguments; with bus set the
-// port's cluster bus port (port+10000) is free too.
-func startServer(t testing.TB, bus bool, args []string) *Server {
+// startServer starts a Server with extra arguments before (pre) and after
+// (args) the defaults; with bus set the port's cluster bus port
+// (port+10000) is free too.
+func startServer(t testing.TB, bus bool, pre, args []string) *Server {
 	t.Helper()
 	bin := lookPath(t, "redis-server")
-	s := &Server{t: t, bin: bin, dir: t.TempDir(), args: args}
+	s := &Server{t: t, bin: bin, dir: t.TempDir(), pre: pre, args: args}
 	t.Cleanup(s.Kill)
 	var err error
 	for range 3 { // a free port can be taken between probe and bind
@@ -102,11 +105,11 @@ func (s *Server) Restart() {
 func (s *Server) start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	args := append([]string{
+	args := append(slices.Clone(s.pre),
 		"--save", "", "--appendonly", "no",
 		"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
-		"--dir", s.dir,
-	}, s.args...)
+		"--dir", s.dir)
+	args = append(args, s.args...)
 	logPath := filepath.Join(s.dir, "redis.log")
 	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {

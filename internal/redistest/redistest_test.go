@@ -77,3 +77,19 @@ func TestStartCluster(t *testing.T) {
 		t.Errorf("%d masters, want 3", n)
 	}
 }
+
+func TestStartSentinel(t *testing.T) {
+	master := Start(t)
+	sentinel := StartSentinel(t, master, "feeds")
+	ctx := context.Background()
+	addr, err := sentinel.Client().Do(ctx, "SENTINEL", "get-master-addr-by-name", "feeds").StringSlice()
+	if err != nil {
+		t.Fatalf("SENTINEL get-master-addr-by-name: %v", err)
+	}
+	if len(addr) != 2 {
+		t.Fatalf("SENTINEL get-master-addr-by-name = %q", addr)
+	}
+	if got := addr[0] + ":" + addr[1]; got != master.Addr() {
+		t.Errorf("sentinel names master %s, want %s", got, master.Addr())
+	}
+}
