@@ -23,7 +23,7 @@ type jsonItem struct {
 	ContentHTML string `json:"content_html"`
 }
 
-// writeJSON writes v as JSON Feed 1.1, without HTML escaping.
+// writeJSON writes v as compact JSON Feed 1.1, without HTML escaping.
 func writeJSON(w io.Writer, v *view) error {
 	doc := &jsonFeed{
 		JSONFeed: &feeds.JSONFeed{
@@ -65,7 +65,6 @@ func writeJSON(w io.Writer, v *view) error {
 		doc.Items[i] = &jsonItem{JSONItem: ji, ContentHTML: content}
 	}
 	e := json.NewEncoder(w)
-	e.SetEscapeHTML(false)
-	e.SetIndent("", "  ")
+	e.SetEscapeHTML(false) // compact: indenting doubles the cost of a render
 	return e.Encode(doc)
 }

@@ -143,11 +143,11 @@ func TestRenderContent(t *testing.T) {
 			`xml:lang="zh-CN"`,
 		}, []string{"urn:uuid:", "tag:"}},
 		{"json", JSON, []string{
-			`"feed_url": "https://finews.example.com/categories/xiangjiangribao/feed.json"`,
-			`"home_page_url": "https://finews.example.com/categories/xiangjiangribao/"`,
-			`"language": "zh-CN"`,
-			`"image": "https://finews.example.com/img/2021/jinrong%20%E5%B0%81%E9%9D%A2.jpg"`,
-			`"date_published": "2021-12-29T07:52:46+08:00"`,
+			`"feed_url":"https://finews.example.com/categories/xiangjiangribao/feed.json"`,
+			`"home_page_url":"https://finews.example.com/categories/xiangjiangribao/"`,
+			`"language":"zh-CN"`,
+			`"image":"https://finews.example.com/img/2021/jinrong%20%E5%B0%81%E9%9D%A2.jpg"`,
+			`"date_published":"2021-12-29T07:52:46+08:00"`,
 			`<img src=\"https://finews.example.com/img/chart.png\"`,
 		}, []string{`\u003c`, `\u0026`}},
 	}
@@ -223,7 +223,7 @@ func TestRenderEmptyFeed(t *testing.T) {
 					t.Errorf("no fixed updated:\n%s", doc)
 				}
 			case JSON:
-				if !strings.Contains(doc, `"items": []`) {
+				if !strings.Contains(doc, `"items":[]`) {
 					t.Errorf("no items array:\n%s", doc)
 				}
 			}
@@ -242,7 +242,7 @@ func TestRenderSummaryOnly(t *testing.T) {
 	}{
 		{RSS, "<content:encoded>", "<description>湘江日报记者/王小明 通讯员/李华</description>"},
 		{Atom, "<content", `<summary type="text">湘江日报记者/王小明 通讯员/李华</summary>`},
-		{JSON, "<strong>", `"content_html": "<p>湘江日报记者/王小明 通讯员/李华</p>"`},
+		{JSON, "<strong>", `"content_html":"<p>湘江日报记者/王小明 通讯员/李华</p>"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.format.String(), func(t *testing.T) {
