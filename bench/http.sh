@@ -58,6 +58,7 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/feedwire-bench-http.XXXXXX")
 FW_PID=""
 NGINX_PID=""
 
+# shellcheck disable=SC2317 # called through the EXIT trap
 cleanup() {
 	local rc=$?
 	for pid in "$NGINX_PID" "$FW_PID"; do
@@ -66,10 +67,12 @@ cleanup() {
 		fi
 	done
 	for pid in "$NGINX_PID" "$FW_PID"; do
-		[ -n "$pid" ] && wait "$pid" 2>/dev/null || true
+		if [ -n "$pid" ]; then
+			wait "$pid" 2>/dev/null || true
+		fi
 	done
 	if [ "$rc" -ne 0 ]; then
-		for log in feedwire.log error.log; do
+		for log in feedwire.log error.log nginx.stderr; do
 			if [ -s "$TMP/$log" ]; then
 				echo "--- last lines of $log:" >&2
 				tail -n 20 "$TMP/$log" >&2
@@ -186,7 +189,7 @@ cmp -s <(gzip -dc <"$TMP/fw/c.body") "$TMP/fw/a.body" || die "feedwire: gzip bod
 # between double quotes, none may hold a variable reference.
 for v in "$ETAG" "$ETAG_GZ" "$CTYPE" "$CACHE_CONTROL"; do
 	case $v in
-	*"'"* | *'@'* | *'\'* | *'$'* | *$'\n'*) die "cannot put header value [$v] in the nginx config" ;;
+	*"'"* | *'@'* | *\\* | *'$'* | *$'\n'*) die "cannot put header value [$v] in the nginx config" ;;
 	esac
 done
 for v in "$CTYPE" "$CACHE_CONTROL"; do
@@ -225,7 +228,7 @@ fi
 	cat "$TMP/nginx-t.log" >&2
 	die "nginx rejected the configuration"
 }
-"${SERVER_CPU[@]}" "$NGINX" -e "$TMP/error.log" -p "$TMP" -c "$TMP/nginx.conf" -g 'daemon off;' 2>>"$TMP/error.log" &
+"${SERVER_CPU[@]}" "$NGINX" -e "$TMP/error.log" -p "$TMP" -c "$TMP/nginx.conf" -g 'daemon off;' 2>"$TMP/nginx.stderr" &
 NGINX_PID=$!
 wait_ready "$NG$FEED_PATH" "$NGINX_PID" nginx
 NGINX_VERSION=$("$NGINX" -v 2>&1 | sed 's|.*nginx/||')
@@ -278,7 +281,9 @@ run() {
 	local rps p99
 	rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
 	p99=$(awk '$1 == "99%" { print $2 }' "$out")
-	[ -n "$rps" ] && [ -n "$p99" ] || die "cannot parse wrk output: $(cat "$out")"
+	if [ -z "$rps" ] || [ -z "$p99" ]; then
+		die "cannot parse wrk output: $(cat "$out")"
+	fi
 	echo "$rps $(to_ms "$p99")"
 }
 
@@ -286,12 +291,18 @@ run() {
 # both see the same background load; with several rounds the median is reported.
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -A RPS P99
-CASE_ARGS_a=()
-CASE_ARGS_b=(-H "If-None-Match: $ETAG")
-CASE_ARGS_c=(-H 'Accept-Encoding: gzip')
+# case_args CASE: the request headers of a case, as wrk arguments.
+case_args() {
+	case $1 in
+	a) ;;
+	b) printf '%s\0' -H "If-None-Match: $ETAG" ;;
+	c) printf '%s\0' -H 'Accept-Encoding: gzip' ;;
+	esac
+}
 for ((round = 1; round <= ROUNDS; round++)); do
 	for c in a b c; do
-		declare -n args="CASE_ARGS_$c"
+		args=()
+		while IFS= read -r -d '' a; do args+=("$a"); done < <(case_args "$c")
 		for name in feedwire nginx; do
 			base=$FW
 			[ "$name" = nginx ] && base=$NG
@@ -302,7 +313,6 @@ for ((round = 1; round <= ROUNDS; round++)); do
 			kill -0 "$FW_PID" 2>/dev/null || die "feedwire exited during the benchmark"
 			kill -0 "$NGINX_PID" 2>/dev/null || die "nginx exited during the benchmark"
 		done
-		unset -n args
 	done
 done
 
