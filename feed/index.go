@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/cases"
@@ -58,7 +59,27 @@ func Fold(name string) string {
 	if ascii {
 		return strings.ToLower(name)
 	}
+	if caseless(name) && norm.NFC.IsNormalString(name) {
+		return name // Chinese names and the like: nothing to fold
+	}
 	return norm.NFC.String(cases.Fold().String(norm.NFC.String(name)))
+}
+
+// caseless reports whether no character of s has a case or folds to
+// another: folding leaves s as it is.
+func caseless(s string) bool {
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				return false
+			}
+			continue
+		}
+		if unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsTitle(r) || unicode.SimpleFold(r) != r {
+			return false
+		}
+	}
+	return true
 }
 
 // NewSnapshot indexes posts read from fsys. Posts dated after now are held
@@ -105,11 +126,14 @@ func NewSnapshot(site Site, fsys fs.FS, posts []*Post, problems []Problem, now t
 // add appends p to the feed of each name, creating feeds as needed. Posts
 // arrive newest first, so the first spelling seen is the display name.
 func (s *Snapshot) add(index map[string]*Feed, list *[]*Feed, kind Kind, names []string, p *Post) {
-	for i, name := range names {
+	var small [8]string
+	keys := small[:0]
+	for _, name := range names {
 		key := Fold(name)
-		if key == "" || slices.ContainsFunc(names[:i], func(n string) bool { return Fold(n) == key }) {
+		if key == "" || slices.Contains(keys, key) {
 			continue
 		}
+		keys = append(keys, key)
 		f := index[key]
 		if f == nil {
 			f = &Feed{Kind: kind, Name: name, Key: key}

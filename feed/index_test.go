@@ -5,6 +5,9 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
 )
 
 func indexPost(path string, date time.Time, cats, tags []string) *Post {
@@ -33,6 +36,12 @@ func TestFold(t *testing.T) {
 				t.Errorf("Fold is not idempotent on %q", fa)
 			}
 		})
+	}
+	for _, s := range []string{"株洲日报", "İstanbul", "ﬀ", "Ⓐ", "Ⅻ", "x\u0345", "ǅ", "ß", "ŉ", "e\u0301", "株洲ABC", "ａｂ", "٣"} {
+		full := norm.NFC.String(cases.Fold().String(norm.NFC.String(s)))
+		if got := Fold(s); got != full {
+			t.Errorf("Fold(%q) = %q, full folding gives %q", s, got, full)
+		}
 	}
 	if Fold("株洲") == Fold("株州") {
 		t.Error("different names fold together")
