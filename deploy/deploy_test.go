@@ -15,8 +15,8 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// kustomizations are the directories `kubectl apply -k` is pointed at.
-var kustomizations = []string{"base", "overlays/dev", "overlays/prod"}
+// kustomizations returns the directories `kubectl apply -k` is pointed at.
+func kustomizations() []string { return []string{"base", "overlays/dev", "overlays/prod"} }
 
 // ServiceMonitor is the part of the Prometheus Operator's
 // monitoring.coreos.com/v1 ServiceMonitor that the manifests use. Decoding
@@ -127,7 +127,7 @@ func TestStrictDecodeRejectsMisspeltField(t *testing.T) {
 }
 
 func TestKustomizationsBuild(t *testing.T) {
-	for _, dir := range kustomizations {
+	for _, dir := range kustomizations() {
 		t.Run(dir, func(t *testing.T) {
 			o := build(t, dir)
 			if len(o.deployments) == 0 || len(o.services) == 0 || len(o.configMaps) == 0 ||

@@ -109,7 +109,7 @@ var feedwireName = regexp.MustCompile(`FEEDWIRE_[A-Z0-9_]+`)
 func TestFeedwireNamesAreConfigFields(t *testing.T) {
 	s := readServer(t)
 	sources := map[string][][]byte{}
-	for _, dir := range kustomizations {
+	for _, dir := range kustomizations() {
 		sources[dir] = build(t, dir).raw
 	}
 	dockerfile, err := os.ReadFile("../Dockerfile")

@@ -49,7 +49,7 @@ func containerPort(c *corev1.Container, p intstr.IntOrString) int32 {
 
 func TestProbesAndPorts(t *testing.T) {
 	s := readServer(t)
-	for _, dir := range kustomizations {
+	for _, dir := range kustomizations() {
 		t.Run(dir, func(t *testing.T) {
 			o := build(t, dir)
 			_, c := app(t, o)
@@ -96,7 +96,7 @@ func TestProbesAndPorts(t *testing.T) {
 
 func TestGracefulRollout(t *testing.T) {
 	s := readServer(t)
-	for _, dir := range kustomizations {
+	for _, dir := range kustomizations() {
 		t.Run(dir, func(t *testing.T) {
 			o := build(t, dir)
 			d, c := app(t, o)
@@ -145,7 +145,7 @@ func arg(args []string, flag string) (string, bool) {
 }
 
 func TestGitSyncSidecar(t *testing.T) {
-	for _, dir := range kustomizations {
+	for _, dir := range kustomizations() {
 		t.Run(dir, func(t *testing.T) {
 			o := build(t, dir)
 			d, c := app(t, o)

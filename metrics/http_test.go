@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
@@ -260,36 +259,6 @@ func TestRecorderStatus(t *testing.T) {
 			tt.write(rec)
 			if got := rec.status(); got != tt.want {
 				t.Errorf("status = %d, want %d", got, tt.want)
-			}
-		})
-	}
-}
-
-// discardWriter is a minimal ResponseWriter for benchmarks.
-type discardWriter struct{ h http.Header }
-
-func (w *discardWriter) Header() http.Header         { return w.h }
-func (w *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
-func (w *discardWriter) WriteHeader(int)             {}
-
-func BenchmarkRoute(b *testing.B) {
-	body := []byte("<rss/>")
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(body) })
-	for _, bm := range []struct {
-		name string
-		wrap func(m *Metrics) http.Handler
-	}{
-		{"bare", func(m *Metrics) http.Handler { return h }},
-		{"route", func(m *Metrics) http.Handler { return m.Route("GET /feed.xml", h) }},
-		{"unmatched+route", func(m *Metrics) http.Handler { return m.Unmatched(m.Route("GET /feed.xml", h)) }},
-	} {
-		b.Run(bm.name, func(b *testing.B) {
-			handler := bm.wrap(New(prometheus.NewRegistry(), "bench"))
-			w := &discardWriter{h: http.Header{}}
-			r := httptest.NewRequest(http.MethodGet, "/feed.xml", nil)
-			b.ReportAllocs()
-			for b.Loop() {
-				handler.ServeHTTP(w, r)
 			}
 		})
 	}
