@@ -25,7 +25,7 @@ func StartCluster(t testing.TB, n int) []string {
 	cli := lookPath(t, "redis-cli")
 	addrs := make([]string, n)
 	for i := range addrs {
-		s := startServer(t, true, []string{
+		s := startServer(t, true, nil, []string{
 			"--cluster-enabled", "yes",
 			"--cluster-config-file", "nodes.conf",
 			"--cluster-node-timeout", "5000",
