@@ -110,8 +110,7 @@ func (e *yamlError) Error() string { return "invalid YAML front matter: " + e.ms
 // parseFrontMatter decodes the YAML of b. firstLine is the file line of the
 // first YAML line, so that errors point into the file.
 func parseFrontMatter(src []byte, firstLine int) (fm frontMatter, err error) {
-	if pairs, ok := fastMapping(src); ok {
-		fm.apply(pairs, firstLine)
+	if fm, ok := fastFrontMatter(src, firstLine); ok {
 		return fm, nil
 	}
 	var doc yaml.Node
@@ -143,39 +142,18 @@ func (fm *frontMatter) apply(pairs []*yaml.Node, firstLine int) {
 		if k.Kind != yaml.ScalarNode {
 			continue
 		}
+		line := firstLine + k.Line - 1
+		if v.Kind == yaml.ScalarNode {
+			fm.set(k.Value, scalar(v), line)
+			continue
+		}
 		switch k.Value {
-		case "title":
-			fm.title = scalar(v)
-		case "date":
-			fm.date = scalar(v)
-			fm.dateLine = firstLine + k.Line - 1
-		case "last_modified_at":
-			fm.lastModified = scalar(v)
 		case "author":
 			fm.author = person(v)
-		case "description":
-			fm.description = scalar(v)
-		case "excerpt":
-			if fm.description == "" {
-				fm.description = scalar(v)
-			}
-		case "excerpt_separator":
-			fm.excerptSeparator = scalar(v)
 		case "image":
-			fm.image = scalar(v)
+			fm.image = ""
 			if v.Kind == yaml.MappingNode {
 				fm.image = mapField(v, "path")
-			}
-		case "permalink":
-			fm.permalink = scalar(v)
-		case "lang":
-			fm.lang = scalar(v)
-		case "slug":
-			fm.slug = scalar(v)
-		case "published":
-			switch strings.ToLower(scalar(v)) {
-			case "false", "no", "off":
-				fm.unpublished = true
 			}
 		case "categories":
 			fm.categories = names(v)
@@ -185,7 +163,56 @@ func (fm *frontMatter) apply(pairs []*yaml.Node, firstLine int) {
 			fm.tags = names(v)
 		case "tag":
 			fm.tagList = names(v)
+		default:
+			fm.set(k.Value, "", line) // a list or mapping where text belongs
 		}
+	}
+}
+
+// set records one key whose value is the text of a scalar ("" for null).
+// line is the file line of the key.
+func (fm *frontMatter) set(key, text string, line int) {
+	switch key {
+	case "title":
+		fm.title = text
+	case "date":
+		fm.date = text
+		fm.dateLine = line
+	case "last_modified_at":
+		fm.lastModified = text
+	case "author":
+		fm.author = text
+	case "description":
+		fm.description = text
+	case "excerpt":
+		if fm.description == "" {
+			fm.description = text
+		}
+	case "excerpt_separator":
+		fm.excerptSeparator = text
+	case "image":
+		fm.image = text
+	case "permalink":
+		fm.permalink = text
+	case "lang":
+		fm.lang = text
+	case "slug":
+		fm.slug = text
+	case "published":
+		switch strings.ToLower(text) {
+		case "false", "no", "off":
+			fm.unpublished = true
+		default:
+			fm.unpublished = false
+		}
+	case "categories":
+		fm.categories = strings.Fields(text)
+	case "category":
+		fm.categoryList = strings.Fields(text)
+	case "tags":
+		fm.tags = strings.Fields(text)
+	case "tag":
+		fm.tagList = strings.Fields(text)
 	}
 }
 

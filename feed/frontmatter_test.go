@@ -165,13 +165,11 @@ func TestFastFrontMatterMatchesYAML(t *testing.T) {
 	}
 	accepted := 0
 	for _, src := range seeds {
-		pairs, ok := fastMapping(src)
+		fast, ok := fastFrontMatter(src, 1)
 		if !ok {
 			continue
 		}
 		accepted++
-		var fast frontMatter
-		fast.apply(pairs, 1)
 		slow, ok := slowFrontMatter(src)
 		if !ok || !fmEqualIgnoringEmpty(fast, slow) {
 			t.Errorf("%q: fast %+v, yaml.v3 %+v (ok %v)", src, fast, slow, ok)
@@ -191,12 +189,10 @@ func FuzzFastFrontMatter(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		pairs, ok := fastMapping(src)
+		fast, ok := fastFrontMatter(src, 1)
 		if !ok {
 			return
 		}
-		var fast frontMatter
-		fast.apply(pairs, 1)
 		slow, ok := slowFrontMatter(src)
 		if !ok || !fmEqualIgnoringEmpty(fast, slow) {
 			t.Errorf("%q: fast %+v, yaml.v3 %+v (ok %v)", src, fast, slow, ok)
