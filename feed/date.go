@@ -26,7 +26,19 @@ const (
 // an offset keeps it as a fixed zone (UTC for +0000), never the machine's
 // local zone, so that the result is the same on every machine.
 func parseDate(s string, loc *time.Location) (time.Time, error) {
-	s = strings.TrimSpace(s)
+	t, err := parseDateForms(strings.TrimSpace(s), loc)
+	if err != nil || t.Year() < minYear {
+		return time.Time{}, errNoDate
+	}
+	return t, nil
+}
+
+// minYear is the earliest year taken as a real post date; 0001-01-01 and the
+// like are placeholders, not dates.
+const minYear = 1000
+
+// parseDateForms tries each accepted form in turn.
+func parseDateForms(s string, loc *time.Location) (time.Time, error) {
 	if len(s) < len(layoutDate) || s[4] != '-' || s[7] != '-' {
 		return time.Time{}, errNoDate
 	}
@@ -60,7 +72,7 @@ func splitFileName(name string, loc *time.Location) (date time.Time, slug, ext s
 		name, ext = name[:i], name[i:]
 	}
 	if len(name) > len(layoutDate)+1 && name[len(layoutDate)] == '-' {
-		if t, err := time.ParseInLocation(layoutDate, name[:len(layoutDate)], loc); err == nil {
+		if t, err := time.ParseInLocation(layoutDate, name[:len(layoutDate)], loc); err == nil && t.Year() >= minYear {
 			return t, name[len(layoutDate)+1:], ext, true
 		}
 	}

@@ -25,6 +25,8 @@ func TestParseDate(t *testing.T) {
 		{"2021-13-01", time.Time{}},
 		{"2021-02-30 10:00:00", time.Time{}},
 		{"29/12/2021", time.Time{}},
+		{"0001-01-01 00:00:00 +0000", time.Time{}},
+		{"0999-12-31", time.Time{}},
 		{"2021-12-29 07:52:46 +0800 extra", time.Time{}},
 		{"2021-12-29Tgarbage", time.Time{}},
 	}
@@ -66,6 +68,7 @@ func TestSplitFileName(t *testing.T) {
 		{"2021-12-29.md", "2021-12-29", ".md", ""},
 		{"2021-12-32-bad.md", "2021-12-32-bad", ".md", ""},
 		{"about.html", "about", ".html", ""},
+		{"0001-01-01-x.md", "0001-01-01-x", ".md", ""},
 		{"noext", "noext", "", ""},
 	}
 	for _, tt := range tests {
