@@ -44,8 +44,14 @@ type Tiered struct {
 	token  string        // prefix of this Tiered's lock tokens
 	seq    atomic.Uint64 // makes each lock token unique
 
-	onWait func(key string) // tests: called when a fill lock is held elsewhere
+	hook func(event, key string) // tests: called at hookLock and hookWait
 }
+
+// Events of Tiered.hook.
+const (
+	hookLock = "lock" // about to try the fill lock of key
+	hookWait = "wait" // the fill lock of key is held elsewhere: polling
+)
 
 // NewTiered returns a Tiered over mem (a nil mem stores nothing in
 // process) and remote (nil when there is no Redis).
@@ -127,19 +133,39 @@ func (t *Tiered) load(ctx context.Context, key string, fill func(ctx context.Con
 	if !errors.Is(err, ErrMiss) {
 		return t.fill(ctx, key, fill, "") // Redis failing: no coordination
 	}
+	if t.hook != nil {
+		t.hook(hookLock, key)
+	}
 	token := t.token + "-" + strconv.FormatUint(t.seq.Add(1), 10)
 	locked, err := t.remote.lock(ctx, key, token, t.opts.FillTimeout)
-	if err != nil || locked {
-		if !locked {
-			token = ""
-		}
-		return t.fill(ctx, key, fill, token)
+	switch {
+	case err != nil:
+		return t.fill(ctx, key, fill, "")
+	case locked:
+		return t.filled(ctx, key, fill, token)
 	}
-	if t.onWait != nil {
-		t.onWait(key)
+	if t.hook != nil {
+		t.hook(hookWait, key)
 	}
 	val, token, err = t.await(ctx, key, token)
 	if err == nil {
+		t.mem.Set(key, val)
+		return val, nil
+	}
+	if token != "" {
+		return t.filled(ctx, key, fill, token)
+	}
+	return t.fill(ctx, key, fill, "")
+}
+
+// filled is fill for the holder of the fill lock of key. The lock may
+// have been free because its previous holder had just written the value
+// and released it: look once more before filling.
+func (t *Tiered) filled(ctx context.Context, key string, fill func(ctx context.Context) ([]byte, error), token string) ([]byte, error) {
+	val, err := t.remote.get(ctx, key)
+	if err == nil {
+		t.remote.opts.Observer.Request(TierRedis, ResultHit)
+		t.remote.async(func(ctx context.Context) { _ = t.remote.release(ctx, key, token) })
 		t.mem.Set(key, val)
 		return val, nil
 	}

@@ -90,7 +90,11 @@ func TestTwoReplicasFillOnce(t *testing.T) {
 	replica := func() *Tiered {
 		r := newTestRedis(t, srv.URL(), nil, RedisOptions{})
 		c := NewTiered(NewMemory(1<<20, nil), r, TieredOptions{LockWait: time.Minute, FillTimeout: time.Minute})
-		c.onWait = func(string) { waiting <- struct{}{} }
+		c.hook = func(event, _ string) {
+			if event == hookWait {
+				waiting <- struct{}{}
+			}
+		}
 		return c
 	}
 	replicas := []*Tiered{replica(), replica()}
@@ -143,7 +147,12 @@ func TestLockHeldElsewhere(t *testing.T) {
 			r := newTestRedis(t, srv.URL(), nil, RedisOptions{})
 			c := NewTiered(NewMemory(1<<20, nil), r, TieredOptions{LockWait: 50 * time.Millisecond})
 			waited := false
-			c.onWait = func(k string) { waited = true; tt.onWait(k) }
+			c.hook = func(event, k string) {
+				if event == hookWait {
+					waited = true
+					tt.onWait(k)
+				}
+			}
 			var fills atomic.Int32
 			mustFetch(t, c, key, &fills)
 			r.Wait()
@@ -257,4 +266,30 @@ func TestRedisSlow(t *testing.T) {
 		t.Errorf("timeout not counted as an error: stats %+v", r.Stats())
 	}
 	r.Wait() // the background write times out too
+}
+
+// TestLockFreedJustBefore covers a replica that misses the value, then
+// gets the fill lock because the previous holder has just written the
+// value and released the lock: it must use that value, not fill again.
+func TestLockFreedJustBefore(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := context.Background()
+	r := newTestRedis(t, srv.URL(), nil, RedisOptions{})
+	c := NewTiered(NewMemory(1<<20, nil), r, TieredOptions{})
+	c.hook = func(event, key string) {
+		if event == hookLock { // the other replica finishes now
+			if err := srv.Client().Set(ctx, key, "theirs", time.Minute).Err(); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	var fills atomic.Int32
+	v, err := c.Fetch(ctx, "k", constFill("ours", &fills))
+	if err != nil || string(v) != "theirs" || fills.Load() != 0 {
+		t.Errorf("Fetch = %q, %v with %d fills; want theirs, 0 fills", v, err, fills.Load())
+	}
+	r.Wait()
+	if n, _ := srv.Client().Exists(ctx, "k:lock").Result(); n != 0 {
+		t.Error("fill lock not released")
+	}
 }
