@@ -372,3 +372,44 @@ func TestFinewsCorpus(t *testing.T) {
 		}
 	}
 }
+
+func TestQuirksCorpus(t *testing.T) {
+	dir := "../../shared/corpus/quirks"
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("reference corpus not present:", err)
+	}
+	fsys := os.DirFS(dir)
+	site, err := ReadSiteConfig(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Load(context.Background(), fsys, LoadOptions{Site: site, Now: fixtureNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		path       string
+		categories []string
+		url        string
+	}{
+		{"_posts/2022-01-05-202201052250000001.md", []string{"21shijijingjibaodao", "21caijingAPP"},
+			"https://finews.withounder.com/21shijijingjibaodao/21caijingapp/2022/01/05/202201052250000001.html"},
+		{"_posts/2022-01-05-202201052250000003.md", []string{"anxinguojizhengquan(xianggang)"},
+			"https://finews.withounder.com/anxinguojizhengquan(xianggang)/2022/01/05/202201052250000003.html"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			p := postByPath(s, tt.path)
+			if p == nil {
+				t.Fatal("not loaded")
+			}
+			if !slices.Equal(p.Categories, tt.categories) || p.URL != tt.url {
+				t.Errorf("categories %q url %q, want %q %q", p.Categories, p.URL, tt.categories, tt.url)
+			}
+		})
+	}
+	if len(s.AllPosts()) != 2 || len(s.Problems) != 1 ||
+		s.Problems[0].Path != "_posts/2022-01-05-202201052250000002.md" || s.Problems[0].Line != 3 {
+		t.Errorf("%d posts, problems %v; want 2 and the unescaped quote on line 3", len(s.AllPosts()), s.Problems)
+	}
+}
