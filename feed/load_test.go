@@ -306,6 +306,20 @@ func TestLoadErrors(t *testing.T) {
 			t.Errorf("err %v, want context.Canceled", err)
 		}
 	})
+	t.Run("unreadable folder", func(t *testing.T) {
+		fsys := fstest.MapFS{
+			"_posts/2022-01-01-ok.md":     {Data: []byte("---\ntitle: ok\n---\n")},
+			"news/_posts/2022-01-02-x.md": {Data: []byte("---\ntitle: x\n---\n")},
+		}
+		s, err := Load(context.Background(), errFS{fsys, "news"}, LoadOptions{Now: fixtureNow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []Problem{{Path: "news", Reason: "cannot read folder: permission denied."}}
+		if len(s.AllPosts()) != 1 || !reflect.DeepEqual(s.Problems, want) {
+			t.Errorf("posts %d, problems %v; want 1 and %v", len(s.AllPosts()), s.Problems, want)
+		}
+	})
 	t.Run("unreadable file", func(t *testing.T) {
 		fsys := fstest.MapFS{
 			"_posts/2022-01-01-ok.md":  {Data: []byte("---\ntitle: ok\n---\n")},
@@ -321,7 +335,7 @@ func TestLoadErrors(t *testing.T) {
 	})
 }
 
-// errFS fails to open one file with a permission error.
+// errFS fails to open or list one file or folder with a permission error.
 type errFS struct {
 	fstest.MapFS
 	bad string
@@ -332,6 +346,13 @@ func (f errFS) Open(name string) (fs.File, error) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
 	}
 	return f.MapFS.Open(name)
+}
+
+func (f errFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	if name == f.bad {
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrPermission}
+	}
+	return f.MapFS.ReadDir(name)
 }
 
 func TestFinewsCorpus(t *testing.T) {
