@@ -3,6 +3,8 @@ package cache
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -45,10 +47,13 @@ func TestNewRedisClient(t *testing.T) {
 		addrs   []string
 		wantErr bool // from NewRedisClient
 		wantOK  bool // PING answered
+		// skipPing: the server does not speak TLS.
+		skipPing bool
 	}{
 		{name: "url with password", url: "redis://:s3cret@" + srv.Addr() + "/0", wantOK: true},
 		{name: "url with password and db", url: "redis://:s3cret@" + srv.Addr() + "/3", wantOK: true},
 		{name: "url without password", url: srv.URL(), wantOK: false},
+		{name: "tls url parses", url: "rediss://:pw@" + srv.Addr(), skipPing: true},
 		{name: "bad scheme", url: "http://" + srv.Addr(), wantErr: true},
 		{name: "bad db", url: "redis://" + srv.Addr() + "/x", wantErr: true},
 		{name: "url and addrs", url: srv.URL(), addrs: []string{srv.Addr()}, wantErr: true},
@@ -69,6 +74,9 @@ func TestNewRedisClient(t *testing.T) {
 				t.Fatalf("NewRedisClient: %v", err)
 			}
 			defer c.Close()
+			if tt.skipPing {
+				return
+			}
 			err = c.Ping(ctx).Err()
 			if ok := err == nil; ok != tt.wantOK {
 				t.Errorf("PING: %v, want ok=%v", err, tt.wantOK)
@@ -190,6 +198,20 @@ func TestRedisCluster(t *testing.T) {
 	}
 	if n, _ := c.Exists(ctx, keys[0]+":lock").Result(); n != 0 {
 		t.Error("lock still held after release")
+	}
+	// Two replicas share documents through the cluster.
+	var fills atomic.Int32
+	a := NewTiered(NewMemory(1<<20, nil), r, TieredOptions{})
+	b := NewTiered(NewMemory(1<<20, nil), r, TieredOptions{})
+	for i := range 10 {
+		mustFetch(t, a, fmt.Sprintf("feedwire:v1:%d:rss:identity", i), &fills)
+	}
+	r.Wait()
+	for i := range 10 {
+		mustFetch(t, b, fmt.Sprintf("feedwire:v1:%d:rss:identity", i), &fills)
+	}
+	if n := fills.Load(); n != 10 {
+		t.Errorf("filled %d times, want 10", n)
 	}
 }
 

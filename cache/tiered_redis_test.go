@@ -293,3 +293,34 @@ func TestLockFreedJustBefore(t *testing.T) {
 		t.Error("fill lock not released")
 	}
 }
+
+func TestTwoReplicasManyKeys(t *testing.T) {
+	const keys, workers = 40, 4
+	srv := redistest.Start(t)
+	var fills [keys]atomic.Int32
+	var wg sync.WaitGroup
+	for range 2 {
+		r := newTestRedis(t, srv.URL(), nil, RedisOptions{})
+		c := NewTiered(NewMemory(1<<20, nil), r, TieredOptions{LockWait: time.Minute})
+		for w := range workers {
+			wg.Go(func() {
+				for i := range keys {
+					k := (i*7 + w*11) % keys // every worker its own order
+					v, err := c.Fetch(context.Background(), fmt.Sprint(k), func(context.Context) ([]byte, error) {
+						fills[k].Add(1)
+						return []byte(fmt.Sprint(k)), nil
+					})
+					if err != nil || string(v) != fmt.Sprint(k) {
+						t.Errorf("Fetch(%d) = %q, %v", k, v, err)
+					}
+				}
+			})
+		}
+	}
+	wg.Wait()
+	for k := range fills {
+		if n := fills[k].Load(); n != 1 {
+			t.Errorf("key %d filled %d times between two replicas, want 1", k, n)
+		}
+	}
+}
