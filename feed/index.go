@@ -144,6 +144,13 @@ func (s *Snapshot) add(index map[string]*Feed, list *[]*Feed, kind Kind, names [
 	}
 }
 
+// At returns the snapshot re-indexed as of now: held-back posts whose time
+// has come appear in their feeds. Nothing is read again; feeds whose posts
+// did not change keep their validators.
+func (s *Snapshot) At(now time.Time) *Snapshot {
+	return NewSnapshot(s.Site, s.fsys, s.all, s.Problems, now)
+}
+
 // comparePosts orders posts newest first, then by path.
 func comparePosts(a, b *Post) int {
 	if c := b.Date.Compare(a.Date); c != 0 {

@@ -69,9 +69,10 @@ func (m *Metrics) ObserveReload(result string, d time.Duration) {
 }
 
 // WebSubPing counts one notification sent to the WebSub hub, with result
-// ResultOK or ResultError.
+// ResultOK or ResultError, or one feed URL dropped from the full queue
+// (ResultDropped).
 func (m *Metrics) WebSubPing(result string) {
-	m.websubPings.WithLabelValues(oneOf(result, ResultOK, ResultError)).Inc()
+	m.websubPings.WithLabelValues(oneOf(result, ResultOK, ResultError, ResultDropped)).Inc()
 }
 
 // SetWebSubQueueLength records how many hub notifications are waiting.

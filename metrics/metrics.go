@@ -27,6 +27,7 @@ const (
 	ResultError     = "error"     // cache lookup, reload or ping failed
 	ResultOK        = "ok"        // reload or ping succeeded
 	ResultUnchanged = "unchanged" // reload found nothing new
+	ResultDropped   = "dropped"   // ping dropped from a full queue
 
 	Other = "other" // any value outside a label's fixed set
 
@@ -164,7 +165,7 @@ func (m *Metrics) initSeries() {
 	for _, result := range []string{ResultOK, ResultUnchanged, ResultError} {
 		m.reloads.WithLabelValues(result)
 	}
-	for _, result := range []string{ResultOK, ResultError} {
+	for _, result := range []string{ResultOK, ResultError, ResultDropped} {
 		m.websubPings.WithLabelValues(result)
 	}
 }

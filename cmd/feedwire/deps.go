@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
@@ -25,6 +24,8 @@ type deps struct {
 	server         *server
 	tiered         *cache.Tiered
 	redis          redis.UniversalClient
+	watcher        *watcher // nil for the bundled site or when watching failed
+	hub            *hub     // nil without FEEDWIRE_WEBSUB_HUB
 }
 
 // newDeps builds everything serve needs from cfg.
@@ -63,6 +64,10 @@ func newDeps(ctx context.Context, cfg Config, log *slog.Logger) (*deps, error) {
 	if cfg.MetricsAddr == "" {
 		o.Metrics = d.metricsHandler
 	}
+	if cfg.WebSubHub != "" {
+		d.hub = newHub(cfg.WebSubHub, log, m)
+		o.WebSubHub = cfg.WebSubHub
+	}
 	d.server = newServer(log, d.tiered, o)
 	return d, nil
 }
@@ -73,51 +78,6 @@ func (d *deps) close() {
 	if d.redis != nil {
 		d.redis.Close()
 	}
-}
-
-// keepLoaded loads the first snapshot, retrying while the posts cannot be
-// read at all, and swaps it in.
-func (d *deps) keepLoaded(ctx context.Context, loaded func()) {
-	backoff := time.Second
-	for {
-		if err := d.load(ctx); err == nil {
-			if loaded != nil {
-				loaded()
-			}
-			return
-		} else if ctx.Err() != nil {
-			return
-		} else {
-			d.log.Error("posts not loaded; retrying", "err", err, "retry_in", backoff.String())
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(backoff):
-		}
-		backoff = min(2*backoff, 30*time.Second)
-	}
-}
-
-// load reads the posts and swaps in the new snapshot.
-func (d *deps) load(ctx context.Context) error {
-	start := time.Now()
-	snap, err := loadSnapshot(ctx, d.cfg, start)
-	if err != nil {
-		return err
-	}
-	if err := d.server.swap(snap); err != nil {
-		return err
-	}
-	took := time.Since(start)
-	for _, p := range snap.Problems {
-		d.log.Warn("broken post skipped", "path", p.Path, "line", p.Line, "reason", p.Reason)
-	}
-	kinds := map[string]int{"site": 1, "category": len(snap.Categories()), "tag": len(snap.Tags())}
-	d.metrics.SnapshotLoaded(len(snap.Posts()), len(snap.Problems), kinds, took, time.Now())
-	d.log.Info("posts loaded", "posts", len(snap.Posts()), "categories", len(snap.Categories()),
-		"tags", len(snap.Tags()), "problems", len(snap.Problems), "duration", took.String())
-	return nil
 }
 
 // cacheObserver reports cache events as metrics.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"time"
 
@@ -28,6 +29,7 @@ type document struct {
 	contentType string    // full Content-Type value
 	modTime     time.Time // Last-Modified; zero when unknown
 	format      string    // metrics label: rss, atom, json, opml, html
+	links       []string  // Link header values, if any
 	render      func(w io.Writer) error
 }
 
@@ -111,6 +113,9 @@ func (s *server) serveDocument(w http.ResponseWriter, r *http.Request, d *docume
 	if c != identity {
 		h["Content-Encoding"] = []string{c.String()}
 	}
+	if d.links != nil {
+		h["Link"] = d.links
+	}
 	content := &lazyContent{fetch: func() ([]byte, error) {
 		ctx, cancel := context.WithTimeout(r.Context(), s.renderTimeout)
 		defer cancel()
@@ -130,7 +135,7 @@ func (s *server) documentFailed(w http.ResponseWriter, r *http.Request, d *docum
 	switch {
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
 		return // the client went away
-	case errors.Is(err, feed.ErrChanged):
+	case errors.Is(err, feed.ErrChanged), errors.Is(err, fs.ErrNotExist):
 		s.log.Warn("posts changed under the snapshot; reloading", "path", r.URL.Path, "err", err)
 		s.staleSnapshot()
 		w.Header().Set("Retry-After", "1")

@@ -38,7 +38,7 @@ func (s *server) serveFeed(kind feedKind, format feed.Format) func(http.Response
 			s.serveDocument(w, r, &m.docs[i], &m.tags[i], s.cacheControl)
 			return
 		}
-		d := feedDocument(st.snap, f, format, limit)
+		d := feedDocument(st.snap, f, format, limit, s.hubLink)
 		tags := newETags(d.validator)
 		s.serveDocument(w, r, &d, &tags, s.cacheControl)
 	}

@@ -63,6 +63,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, h *hooks) error {
 	loadCtx, stopLoading := context.WithCancel(ctx)
 	defer stopLoading()
 	go deps.keepLoaded(loadCtx, h.loaded)
+	if deps.hub != nil {
+		go deps.hub.run(loadCtx)
+	}
 
 	select {
 	case <-ctx.Done():

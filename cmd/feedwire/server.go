@@ -27,6 +27,8 @@ type server struct {
 	instrument    func(pattern string, h http.Handler) http.Handler
 	outer         func(http.Handler) http.Handler
 	stale         chan struct{} // signalled when a post changed under the snapshot
+	hubLink       string        // Link header value naming the WebSub hub, if any
+	pages         *pages        // the HTML discovery pages
 }
 
 // serverOptions are the settings newServer needs.
@@ -39,6 +41,8 @@ type serverOptions struct {
 	Metrics       http.Handler
 	Instrument    func(pattern string, h http.Handler) http.Handler // wraps each route
 	Outer         func(http.Handler) http.Handler                   // wraps the whole mux
+	Subscribers   subscriberFunc                                    // per-feed counts on the HTML pages; nil: not shown
+	WebSubHub     string                                            // announced in Link headers
 }
 
 // newServer returns a server with no snapshot yet: it is live but not ready.
@@ -56,6 +60,10 @@ func newServer(log *slog.Logger, cache docCache, o serverOptions) *server {
 		instrument:    o.Instrument,
 		outer:         o.Outer,
 		stale:         make(chan struct{}, 1),
+		pages:         newPages(o.FeedLimit, o.Subscribers),
+	}
+	if o.WebSubHub != "" {
+		s.hubLink = "<" + o.WebSubHub + `>; rel="hub"`
 	}
 	if s.observeRender == nil {
 		s.observeRender = func(string, time.Duration) {}
@@ -71,11 +79,22 @@ func newServer(log *slog.Logger, cache docCache, o serverOptions) *server {
 
 // swap makes snap the snapshot every new request sees.
 func (s *server) swap(snap *feed.Snapshot) error {
-	st, err := newState(snap, s.feedLimit)
+	st, err := newState(snap, s.feedLimit, s.hubLink)
 	if err != nil {
 		return err
 	}
+	if st.index, err = s.pages.index(snap, s.feedLimit); err != nil {
+		return err
+	}
 	s.state.Store(st)
+	return nil
+}
+
+// snapshot returns the current snapshot, nil before the first load.
+func (s *server) snapshot() *feed.Snapshot {
+	if st := s.state.Load(); st != nil {
+		return st.snap
+	}
 	return nil
 }
 
@@ -98,7 +117,9 @@ func (s *server) routes() http.Handler {
 	if s.metrics != nil {
 		handle("GET /metrics", s.metrics)
 	}
-	handle("GET /{$}", s.ready(s.serveIndex))
+	handle("GET /{$}", s.ready(s.serveHome))
+	handle("GET /categories/{name}/{$}", s.ready(s.servePage(categoryFeed)))
+	handle("GET /tags/{name}/{$}", s.ready(s.servePage(tagFeed)))
 	handle("GET /opml.xml", s.ready(s.serveOPML))
 	for _, format := range []feed.Format{feed.RSS, feed.Atom, feed.JSON} {
 		name := format.FileName()

@@ -15,12 +15,18 @@ import (
 	"github.com/feedwire/feedwire/feed"
 )
 
-// postsFS opens the configured posts tree, or the bundled example site.
-func postsFS(cfg Config) fs.FS {
+// postsFS opens the configured posts tree, or the bundled example site. The
+// root's symlinks are resolved once, so that one load reads one revision of
+// a git-synced tree even if the link is swapped meanwhile.
+func postsFS(cfg Config) (fs.FS, error) {
 	if cfg.PostsDir == "" {
-		return example.FS()
+		return example.FS(), nil
 	}
-	return os.DirFS(cfg.PostsDir)
+	root, err := resolveRoot(cfg.PostsDir)
+	if err != nil {
+		return nil, fmt.Errorf("posts folder: %w", err)
+	}
+	return os.DirFS(root), nil
 }
 
 // siteSettings merges the site's _config.yml with FEEDWIRE_* overrides.
@@ -74,14 +80,18 @@ func defaultSiteURL(addr string) string {
 	return "http://" + net.JoinHostPort(host, port)
 }
 
-// loadSnapshot reads every post once and indexes them as of now.
-func loadSnapshot(ctx context.Context, cfg Config, now time.Time) (*feed.Snapshot, error) {
-	fsys := postsFS(cfg)
+// loadSnapshot reads the posts and indexes them as of now, reusing the
+// unchanged posts of prev when it is not nil.
+func loadSnapshot(ctx context.Context, cfg Config, now time.Time, prev *feed.Snapshot) (*feed.Snapshot, error) {
+	fsys, err := postsFS(cfg)
+	if err != nil {
+		return nil, err
+	}
 	site, err := siteSettings(cfg, fsys)
 	if err != nil {
 		return nil, err
 	}
-	return feed.Load(ctx, fsys, feed.LoadOptions{Site: site, MaxPostBytes: cfg.MaxPostBytes, Now: now})
+	return feed.Load(ctx, fsys, feed.LoadOptions{Site: site, MaxPostBytes: cfg.MaxPostBytes, Now: now, Previous: prev})
 }
 
 // check runs `feedwire check [DIR]`: every problem of DIR (default

@@ -15,9 +15,10 @@ import (
 // whole snapshot.
 type state struct {
 	snap  *feed.Snapshot
+	all   []*feed.Feed             // site, categories, tags
 	feeds map[*feed.Feed]*feedMeta // precomputed for the default limit
 	opml  static
-	index static
+	index static // set by server.swap: the pages render it
 }
 
 // feedMeta holds what a request for a feed at the default limit needs,
@@ -34,14 +35,14 @@ type static struct {
 }
 
 // newState derives the server state of snap.
-func newState(snap *feed.Snapshot, limit int) (*state, error) {
+func newState(snap *feed.Snapshot, limit int, hubLink string) (*state, error) {
 	st := &state{snap: snap, feeds: map[*feed.Feed]*feedMeta{}}
-	all := append([]*feed.Feed{snap.SiteFeed()}, snap.Categories()...)
-	all = append(all, snap.Tags()...)
-	for _, f := range all {
+	st.all = append([]*feed.Feed{snap.SiteFeed()}, snap.Categories()...)
+	st.all = append(st.all, snap.Tags()...)
+	for _, f := range st.all {
 		m := &feedMeta{}
 		for i, format := range formats {
-			m.docs[i] = feedDocument(snap, f, format, limit)
+			m.docs[i] = feedDocument(snap, f, format, limit, hubLink)
 			m.tags[i] = newETags(m.docs[i].validator)
 		}
 		st.feeds[f] = m
@@ -52,25 +53,26 @@ func newState(snap *feed.Snapshot, limit int) (*state, error) {
 		return nil, err
 	}
 	st.opml.doc.modTime = modTime
-	if st.index, err = newStatic("html", "text/html; charset=utf-8", func(w io.Writer) error { return writeIndex(w, snap) }); err != nil {
-		return nil, err
-	}
-	st.index.doc.modTime = modTime
 	return st, nil
 }
 
 // formats lists the feed formats in the order of feedMeta's arrays.
 var formats = [3]feed.Format{feed.RSS, feed.Atom, feed.JSON}
 
-// feedDocument describes the document of the first limit posts of f.
-func feedDocument(snap *feed.Snapshot, f *feed.Feed, format feed.Format, limit int) document {
-	return document{
+// feedDocument describes the document of the first limit posts of f. With a
+// WebSub hub, its responses carry the hub and self Link headers.
+func feedDocument(snap *feed.Snapshot, f *feed.Feed, format feed.Format, limit int, hubLink string) document {
+	d := document{
 		validator:   f.Validator(format.String(), limit),
 		contentType: format.ContentType(),
 		modTime:     f.Updated(limit),
 		format:      format.String(),
 		render:      func(w io.Writer) error { return snap.Render(w, f, format, limit) },
 	}
+	if hubLink != "" {
+		d.links = []string{hubLink, "<" + snap.Site.URL + f.Path(format) + `>; rel="self"`}
+	}
+	return d
 }
 
 // newStatic renders a document now and validates it by its bytes.

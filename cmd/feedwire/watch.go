@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+// Debounce bounds: a burst of events becomes one reload, at most
+// maxDebounce after its first event however long the burst goes on.
+const (
+	debounce    = 150 * time.Millisecond
+	maxDebounce = 600 * time.Millisecond
+)
+
+// watcher turns changes below the posts root into reload signals on C,
+// bursts debounced. It watches every folder of the tree (inotify is not
+// recursive) and the root's parent, where git-sync publishes a revision by
+// swapping a symlink.
+type watcher struct {
+	C       chan struct{}
+	root    string // as configured; may be a symlink
+	fsw     *fsnotify.Watcher
+	log     *slog.Logger
+	watched map[string]bool
+}
+
+// newWatcher starts watching root. Call sync after each load so that new
+// folders and a swapped symlink target are watched too.
+func newWatcher(root string, log *slog.Logger) (*watcher, error) {
+	fsw, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, err
+	}
+	w := &watcher{C: make(chan struct{}, 1), root: filepath.Clean(root), fsw: fsw, log: log, watched: map[string]bool{}}
+	if err := fsw.Add(filepath.Dir(w.root)); err != nil {
+		log.Warn("cannot watch the posts folder's parent; symlink swaps are seen by polling only", "err", err)
+	}
+	w.sync()
+	return w, nil
+}
+
+// sync watches every folder of the tree as it is now and forgets folders
+// that are gone.
+func (w *watcher) sync() {
+	resolved, err := filepath.EvalSymlinks(w.root)
+	if err != nil {
+		return
+	}
+	want := map[string]bool{}
+	filepath.WalkDir(resolved, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return nil
+		}
+		if p != resolved && strings.HasPrefix(d.Name(), ".") {
+			return filepath.SkipDir // .git and friends
+		}
+		want[p] = true
+		return nil
+	})
+	for p := range w.watched {
+		if !want[p] {
+			w.fsw.Remove(p)
+			delete(w.watched, p)
+		}
+	}
+	for p := range want {
+		if w.watched[p] {
+			continue
+		}
+		if err := w.fsw.Add(p); err != nil {
+			w.log.Warn("cannot watch folder; its changes are seen by polling only", "path", p, "err", err)
+			continue
+		}
+		w.watched[p] = true
+	}
+}
+
+// run forwards debounced events to C until ctx is done.
+func (w *watcher) run(ctx context.Context) {
+	defer w.fsw.Close()
+	var quiet, deadline <-chan time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev, ok := <-w.fsw.Events:
+			if !ok {
+				return
+			}
+			if !w.relevant(ev) {
+				continue
+			}
+			if deadline == nil {
+				deadline = time.After(maxDebounce)
+			}
+			quiet = time.After(debounce)
+		case err, ok := <-w.fsw.Errors:
+			if !ok {
+				return
+			}
+			// An overflow loses events: reload anyway, the load compares
+			// every file.
+			w.log.Warn("file watch error; reloading", "err", err)
+			if errors.Is(err, fsnotify.ErrEventOverflow) && deadline == nil {
+				deadline = time.After(0)
+			}
+		case <-quiet:
+			quiet, deadline = nil, nil
+			w.signal()
+		case <-deadline:
+			quiet, deadline = nil, nil
+			w.signal()
+		}
+	}
+}
+
+// relevant drops events that cannot change the posts: in the parent folder,
+// anything but the root's own name.
+func (w *watcher) relevant(ev fsnotify.Event) bool {
+	if filepath.Dir(ev.Name) == filepath.Dir(w.root) && ev.Name != w.root {
+		return false
+	}
+	return !ev.Has(fsnotify.Chmod)
+}
+
+func (w *watcher) signal() {
+	select {
+	case w.C <- struct{}{}:
+	default:
+	}
+}
+
+// resolveRoot returns the posts root with symlinks resolved, so that one
+// load reads one revision even if git-sync swaps the link meanwhile.
+func resolveRoot(root string) (string, error) {
+	resolved, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(resolved); err != nil {
+		return "", err
+	}
+	return resolved, nil
+}
