@@ -109,9 +109,13 @@ func TestReloadFollowsChanges(t *testing.T) {
 		want   []string
 	}{
 		{"add", func() { s.post("2026-10-03-b2.md", "乙报二", "2026-10-03 08:00:00", "yibao", "乙报新闻") }, yi, []string{"乙报二", "乙报一"}},
-		{"change", func() { s.post("2026-10-03-b2.md", "乙报二（更正）", "2026-10-03 08:00:00", "yibao", "乙报新闻") }, yi, []string{"乙报二（更正）", "乙报一"}},
+		{"change", func() {
+			s.post("2026-10-03-b2.md", "乙报二（更正）", "2026-10-03 08:00:00", "yibao", "乙报新闻")
+		}, yi, []string{"乙报二（更正）", "乙报一"}},
 		{"delete", func() { os.Remove(filepath.Join(s.root, "_posts/2026-10-02-b1.md")) }, yi, []string{"乙报二（更正）"}},
-		{"break", func() { s.write("_posts/2026-10-03-b2.md", "---\ntitle: \"坏\"标题\"\ndate: 2026-10-03\ncategories: yibao\n---\n<p>x</p>\n") }, ts.URL + "/feed.xml", []string{"甲报一"}},
+		{"break", func() {
+			s.write("_posts/2026-10-03-b2.md", "---\ntitle: \"坏\"标题\"\ndate: 2026-10-03\ncategories: yibao\n---\n<p>x</p>\n")
+		}, ts.URL + "/feed.xml", []string{"甲报一"}},
 	}
 	for _, step := range steps {
 		t.Run(step.name, func(t *testing.T) {
