@@ -22,11 +22,12 @@ func FuzzRender(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		f.Add("标题", "标签", data, filepath.Ext(e.Name()) == ".md")
+		f.Add("标题", "标签", data)
 	}
-	f.Add("a\x00b]]>\uFFFE", "\xff", []byte("<p>]]>\x01\x0b</p><a href='//x/\x02'>"), false)
-	f.Add("", "", []byte("<![CDATA[x]]>"), true)
-	f.Fuzz(func(t *testing.T, title, tag string, body []byte, isMarkdown bool) {
+	f.Add("a\x00b]]>\uFFFE", "\xff", []byte("<p>]]>\x01\x0b</p><a href='//x/\x02'>"))
+	f.Add("", "", []byte("<![CDATA[x]]>"))
+	f.Fuzz(func(t *testing.T, title, tag string, body []byte) {
+		isMarkdown := len(tag)%2 == 0 // both body kinds, from the tag's length
 		const path = "_posts/2022-01-01-fuzz.md"
 		site := testSite()
 		data := append([]byte("---\n---\n"), body...)
