@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"log/slog"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -168,104 +166,6 @@ func TestLockHeldElsewhere(t *testing.T) {
 			}
 		})
 	}
-}
-
-func TestRedisKilledAndRestarted(t *testing.T) {
-	srv := redistest.Start(t)
-	clock := newFakeClock()
-	rec := newRecorder()
-	var logs syncBuffer
-	r := newTestRedis(t, srv.URL(), nil, RedisOptions{
-		BreakerFailures: 3,
-		BreakerCooldown: time.Minute,
-		Now:             clock.Now,
-		Observer:        rec,
-		Logger:          slog.New(slog.NewTextHandler(&logs, nil)),
-	})
-	c := NewTiered(NewMemory(1<<20, nil), r, TieredOptions{})
-	var fills atomic.Int32
-
-	mustFetch(t, c, "before", &fills)
-	r.Wait()
-	srv.Kill()
-
-	// Every request still succeeds; failures open the breaker.
-	for i := 0; r.Up(); i++ {
-		if i == 10 {
-			t.Fatalf("breaker still closed after %d fetches against a dead Redis (stats %+v)", i, r.Stats())
-		}
-		mustFetch(t, c, fmt.Sprintf("down-%d", i), &fills)
-		r.Wait()
-	}
-	if got := rec.ups(); len(got) != 2 || got[0] != true || got[1] != false {
-		t.Errorf("RedisUp calls = %v, want [true false]", got)
-	}
-	// Open: Redis is not touched at all.
-	before := r.Stats()
-	for i := range 5 {
-		mustFetch(t, c, fmt.Sprintf("open-%d", i), &fills)
-	}
-	r.Wait()
-	after := r.Stats()
-	if after.Errors != before.Errors || after.Skipped < before.Skipped+5 {
-		t.Errorf("with breaker open: stats %+v -> %+v; want no new errors, 5+ skipped", before, after)
-	}
-	if n := strings.Count(logs.String(), "cache: redis command failed"); n != 1 {
-		t.Errorf("logged %d error lines within one interval, want 1:\n%s", n, logs.String())
-	}
-	if !strings.Contains(logs.String(), "circuit breaker open") {
-		t.Errorf("breaker opening not logged:\n%s", logs.String())
-	}
-
-	// Restarted: after the cooldown a probe closes the breaker.
-	srv.Restart()
-	for i := 0; !r.Up(); i++ {
-		if i == 5 {
-			t.Fatalf("breaker still open after %d probes against a live Redis (stats %+v)", i, r.Stats())
-		}
-		clock.Advance(time.Minute)
-		mustFetch(t, c, fmt.Sprintf("probe-%d", i), &fills)
-	}
-	if got := rec.ups(); got[len(got)-1] != true {
-		t.Errorf("RedisUp calls = %v, want last true", got)
-	}
-	// Hits recover: a value written now is read by a fresh replica.
-	mustFetch(t, c, "after", &fills)
-	r.Wait()
-	fresh := NewTiered(NewMemory(1<<20, nil), r, TieredOptions{})
-	n := fills.Load()
-	mustFetch(t, fresh, "after", &fills)
-	if fills.Load() != n {
-		t.Error("value written after restart not read back from Redis")
-	}
-	// The restarted Redis is empty: "before" is rendered again, correctly.
-	mustFetch(t, fresh, "before", &fills)
-	if fills.Load() != n+1 {
-		t.Errorf("fills = %d, want %d", fills.Load(), n+1)
-	}
-}
-
-func TestRedisSlow(t *testing.T) {
-	srv := redistest.Start(t)
-	ctx := context.Background()
-	rec := newRecorder()
-	// The production timeout: a Redis slower than this is not waited for.
-	r := newTestRedis(t, srv.URL(), nil, RedisOptions{Timeout: DefaultRedisTimeout, Observer: rec})
-	c := NewTiered(NewMemory(1<<20, nil), r, TieredOptions{})
-	// Every command hangs for 5s (the pause then lapses; no UNPAUSE, which
-	// a paused server would not answer in time either).
-	if err := srv.Client().Do(ctx, "CLIENT", "PAUSE", 5000, "ALL").Err(); err != nil {
-		t.Fatalf("CLIENT PAUSE: %v", err)
-	}
-	var fills atomic.Int32
-	mustFetch(t, c, "slow", &fills)
-	if fills.Load() != 1 {
-		t.Errorf("fills = %d, want 1", fills.Load())
-	}
-	if rec.count(TierRedis, ResultError) == 0 || r.Stats().Errors == 0 {
-		t.Errorf("timeout not counted as an error: stats %+v", r.Stats())
-	}
-	r.Wait() // the background write times out too
 }
 
 // TestLockFreedJustBefore covers a replica that misses the value, then
