@@ -111,7 +111,7 @@ func TestRenderGofeed(t *testing.T) {
 						if !sameInstant(it.PublishedParsed, it.Published, p.Date) {
 							t.Errorf("item %d: published %v, want %v", i, it.PublishedParsed, p.Date)
 						}
-						if format != RSS && !sameInstant(it.UpdatedParsed, it.Updated, updatedOf(p)) {
+						if !sameInstant(it.UpdatedParsed, it.Updated, updatedOf(p)) {
 							t.Errorf("item %d: updated %v, want %v", i, it.UpdatedParsed, updatedOf(p))
 						}
 						if !slices.Equal(it.Categories, terms(p)) && !(len(it.Categories) == 0 && len(terms(p)) == 0) {

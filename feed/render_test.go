@@ -123,6 +123,7 @@ func TestRenderContent(t *testing.T) {
 			`<lastBuildDate>Tue, 04 Jan 2022 00:00:00 +0800</lastBuildDate>`,
 			`<guid isPermaLink="true">https://finews.example.com/xiangjiangribao/2021/12/29/jinrong-dongneng.html</guid>`,
 			`<pubDate>Wed, 29 Dec 2021 07:52:46 +0800</pubDate>`,
+			`<atom:updated>2021-12-29T07:52:46+08:00</atom:updated>`,
 			`<dc:creator>编辑部</dc:creator>`,
 			`<category>湘江日报新闻</category>`,
 			`<media:content url="https://finews.example.com/img/2021/jinrong%20%E5%B0%81%E9%9D%A2.jpg" medium="image" type="image/jpeg">`,

@@ -42,10 +42,11 @@ type atomLink struct {
 	Type string `xml:"type,attr,omitempty"`
 }
 
-// rssItem is gorilla's item with the author as dc:creator, every category,
-// and the image as Media RSS.
+// rssItem is gorilla's item with the author as dc:creator, the update time
+// as atom:updated, every category, and the image as Media RSS.
 type rssItem struct {
 	*feeds.RssItem
+	Updated    string      `xml:"atom:updated"`
 	Creator    string      `xml:"dc:creator,omitempty"`
 	Categories []string    `xml:"category"`
 	Media      *mediaImage `xml:"media:content"`
@@ -95,6 +96,7 @@ func writeRSS(w io.Writer, v *view) error {
 				Guid:        guid,
 				PubDate:     p.Date.Format(time.RFC1123Z),
 			},
+			Updated:    updatedOf(p).Format(time.RFC3339),
 			Creator:    cleanText(authorOf(p, v.author)),
 			Categories: terms(p),
 		}
