@@ -1,0 +1,95 @@
+package feed
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func TestItemCacheBounded(t *testing.T) {
+	var c itemCache
+	big := strings.Repeat("x", itemCacheBytes/4)
+	posts := make([]*Post, 12)
+	for i := range posts {
+		posts[i] = &Post{Path: string(rune('a' + i))}
+		c.put(posts[i], &item{content: big})
+		if n := len(c.cur) + len(c.old); n > 8 {
+			t.Fatalf("after %d puts the cache holds %d items of a quarter of its bound", i+1, n)
+		}
+		if c.curBytes > itemCacheBytes {
+			t.Fatalf("current generation holds %d bytes, bound %d", c.curBytes, itemCacheBytes)
+		}
+	}
+	if _, ok := c.get(posts[0]); ok {
+		t.Error("the oldest item survived two generations")
+	}
+	last := posts[len(posts)-1]
+	if it, ok := c.get(last); !ok || it.content != big {
+		t.Error("the newest item is missing")
+	}
+	c.reset()
+	if _, ok := c.get(last); ok {
+		t.Error("reset kept an item")
+	}
+}
+
+func TestItemCachePromotes(t *testing.T) {
+	var c itemCache
+	big := strings.Repeat("x", itemCacheBytes/3)
+	a, b, d := &Post{Path: "a"}, &Post{Path: "b"}, &Post{Path: "d"}
+	c.put(a, &item{content: big})
+	c.put(b, &item{content: big})
+	c.put(d, &item{content: big}) // a, b move to the old generation
+	if _, ok := c.get(a); !ok {   // a comes back to the current one
+		t.Fatal("a was dropped too early")
+	}
+	c.put(&Post{Path: "e"}, &item{content: big}) // rotates: old is now {d, a}
+	if _, ok := c.get(a); !ok {
+		t.Error("a recently used item was dropped")
+	}
+	if _, ok := c.get(b); ok {
+		t.Error("b, not used since, survived")
+	}
+}
+
+// TestRenderConcurrent renders every feed of one snapshot from many
+// goroutines at once, the item cache filling as they go; run with -race.
+func TestRenderConcurrent(t *testing.T) {
+	want := map[string]string{}
+	ref := fixtureSnapshot(t)
+	for _, f := range allFeeds(ref) {
+		for _, format := range formats {
+			want[f.Path(format)] = renderString(t, ref, f, format, 0)
+		}
+	}
+	s := fixtureSnapshot(t)
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			feeds := allFeeds(s)
+			for i := range feeds {
+				f := feeds[(i+g)%len(feeds)]
+				for _, format := range formats {
+					var buf bytes.Buffer
+					if err := s.Render(&buf, f, format, 0); err != nil {
+						errs <- err.Error()
+						return
+					}
+					if buf.String() != want[f.Path(format)] {
+						errs <- f.Path(format) + " differs under concurrency"
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
