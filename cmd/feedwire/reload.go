@@ -24,11 +24,7 @@ func (d *deps) keepLoaded(ctx context.Context, loaded func()) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	if !d.firstLoad(ctx) {
-		return
-	}
-	loaded()
-
+	// Watch before the first load, so that no change after it is missed.
 	var changes <-chan struct{}
 	var poll <-chan time.Time
 	if d.cfg.PostsDir != "" { // the bundled site never changes
@@ -46,6 +42,11 @@ func (d *deps) keepLoaded(ctx context.Context, loaded func()) {
 			poll = t.C
 		}
 	}
+	if !d.firstLoad(ctx) {
+		return
+	}
+	loaded()
+
 	publish := time.NewTimer(0)
 	<-publish.C
 	defer publish.Stop()
