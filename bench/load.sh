@@ -11,7 +11,10 @@
 #   BENCH_HUGO    set to 0 to skip the hugo comparison
 #
 # Cold means a new process with nothing loaded; the page cache is warm
-# (the corpus was just written or read), which the report says.
+# (the corpus was just written or read), which the report says. Each run
+# also prints its CPU time and the machine's CPU pressure (PSI "some" avg10):
+# on a shared machine wall time mostly measures the others, so a baseline
+# line times cat reading the same files.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -37,21 +40,32 @@ corpus() { # n -> path of a complete corpus of n posts
 }
 
 median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+cpu_pressure() { sed -nE 's/^some avg10=([0-9.]+).*/cpu_pressure=\1%/p' /proc/pressure/cpu 2>/dev/null || true; }
+cpu_secs() { sed -E 's/.*cpu_user_s=([0-9.]+) cpu_sys_s=([0-9.]+).*/\1 \2/' "$dir/time" | awk '{print $1+$2}'; }
 
 echo "machine: $(nproc) cores, $(uname -sr), go $($GO env GOVERSION); page cache warm"
-declare -A load_median
+declare -A load_median load_cpu
 for n in $sizes; do
 	c=$(corpus "$n")
 	echo "== feedwire load, $n posts ($(du -sh "$c" | cut -f1) on disk), $rounds fresh processes"
+	start=$(date +%s.%N)
+	/usr/bin/time -f "cpu_user_s=%U cpu_sys_s=%S max_rss_kb=%M" -o "$dir/time" \
+		sh -c 'find "$1" -type f -print0 | xargs -0 cat >/dev/null' sh "$c/_posts"
+	end=$(date +%s.%N)
+	echo "  baseline, cat of the same files: seconds=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.3f", b-a}') $(cat "$dir/time") $(cpu_pressure)"
 	: >"$dir/secs"
+	: >"$dir/cpus"
 	for r in $(seq "$rounds"); do
 		line=$(/usr/bin/time -f "cpu_user_s=%U cpu_sys_s=%S max_rss_kb=%M" -o "$dir/time" "$dir/bin/loadbench" -dir "$c")
-		echo "  $line $(cat "$dir/time") loadavg=$(cut -d' ' -f1 /proc/loadavg)"
+		echo "  $line $(cat "$dir/time") loadavg=$(cut -d' ' -f1 /proc/loadavg) $(cpu_pressure)"
 		echo "$line" | sed -E 's/.*seconds=([0-9.]+).*/\1/' >>"$dir/secs"
+		cpu_secs >>"$dir/cpus"
 	done
 	m=$(median <"$dir/secs")
+	cpu=$(median <"$dir/cpus")
 	load_median[$n]=$m
-	echo "  median: ${m}s, $(awk -v n="$n" -v s="$m" 'BEGIN {printf "%.0f", n/s}') posts/s"
+	load_cpu[$n]=$cpu
+	echo "  median: ${m}s wall, $(awk -v n="$n" -v s="$m" 'BEGIN {printf "%.0f", n/s}') posts/s; ${cpu}s CPU (user+sys)"
 done
 
 if [ "${BENCH_HUGO:-1}" != 0 ]; then
@@ -82,6 +96,7 @@ disableKinds = ["sitemap", "robotsTXT", "404"]
 TOML
 	echo "== hugo $(hugo version | cut -d' ' -f2), same $n posts, $rounds builds"
 	: >"$dir/secs"
+	: >"$dir/cpus"
 	for r in $(seq "$rounds"); do
 		rm -rf "$site/public" "$site/resources"
 		start=$(date +%s.%N)
@@ -89,13 +104,15 @@ TOML
 			hugo --quiet --source "$site" --destination "$site/public" >"$dir/hugo.log" 2>&1 || { cat "$dir/hugo.log"; exit 1; }
 		end=$(date +%s.%N)
 		s=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.3f", b-a}')
-		echo "  seconds=$s $(cat "$dir/time") feeds=$(find "$site/public" -name index.xml | wc -l) loadavg=$(cut -d' ' -f1 /proc/loadavg)"
+		echo "  seconds=$s $(cat "$dir/time") feeds=$(find "$site/public" -name index.xml | wc -l) loadavg=$(cut -d' ' -f1 /proc/loadavg) $(cpu_pressure)"
 		echo "$s" >>"$dir/secs"
+		cpu_secs >>"$dir/cpus"
 	done
 	h=$(median <"$dir/secs")
+	hcpu=$(median <"$dir/cpus")
+	echo "  median: ${h}s wall; ${hcpu}s CPU (user+sys)"
 	f=${load_median[$n]:-}
-	echo "  median: ${h}s"
 	if [ -n "$f" ]; then
-		echo "hugo/feedwire ($n posts): $(awk -v h="$h" -v f="$f" 'BEGIN {printf "%.1f", h/f}')x"
+		echo "hugo/feedwire ($n posts): wall $(awk -v h="$h" -v f="$f" 'BEGIN {printf "%.1f", h/f}')x, CPU $(awk -v h="$hcpu" -v f="${load_cpu[$n]}" 'BEGIN {printf "%.1f", h/f}')x"
 	fi
 fi
