@@ -17,10 +17,20 @@ type atomFeed struct {
 	Entries []*atomEntry     `xml:"entry"`
 }
 
-// atomEntry is gorilla's AtomEntry with a category element per term.
+// atomEntry is gorilla's AtomEntry with a category element per term, and
+// its HTML content in a CDATA section, which encodes several times faster
+// than escaped text and reads the same.
 type atomEntry struct {
 	*feeds.AtomEntry
+	Content    *atomContent
 	Categories []atomCategory `xml:"category"`
+}
+
+// atomContent is an Atom content element of type html, as CDATA.
+type atomContent struct {
+	XMLName xml.Name `xml:"content"`
+	Type    string   `xml:"type,attr"`
+	Content string   `xml:",cdata"`
 }
 
 // atomCategory is an Atom category element.
@@ -64,8 +74,9 @@ func writeAtom(w io.Writer, v *view) error {
 			Links:     []feeds.AtomLink{{Href: cleanText(p.URL), Rel: "alternate", Type: "text/html"}},
 			Summary:   &feeds.AtomSummary{Content: it.summary, Type: "text"},
 		}
+		entry := &atomEntry{AtomEntry: e}
 		if it.content != "" {
-			e.Content = &feeds.AtomContent{Content: it.content, Type: "html"}
+			entry.Content = &atomContent{Type: "html", Content: it.content}
 		}
 		if p.Image != "" {
 			img := cleanText(p.Image)
@@ -74,7 +85,6 @@ func writeAtom(w io.Writer, v *view) error {
 		if a := cleanText(authorOf(p, v.author)); a != "" {
 			e.Author = &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: a}}
 		}
-		entry := &atomEntry{AtomEntry: e}
 		for _, t := range terms(p) {
 			entry.Categories = append(entry.Categories, atomCategory{Term: t})
 		}
