@@ -99,24 +99,26 @@ func authorOf(p *Post, site string) string {
 // Render writes the document of the first limit posts of f in format to w;
 // limit ≤ 0 means every post. The same snapshot always gives the same bytes.
 // If a post's file cannot be read, or changed since it was loaded, Render
-// returns that error and may have written part of a document.
+// returns that error (wrapping ErrChanged or the fs error) before writing
+// anything; an error of w is returned as it happens.
 func (s *Snapshot) Render(w io.Writer, f *Feed, format Format, limit int) error {
 	if f == nil {
 		return fmt.Errorf("feed: render: %w", ErrNotFound)
 	}
-	v, err := s.view(f, format, limit)
-	if err != nil {
-		return fmt.Errorf("feed: render %s: %w", f.Path(format), err)
-	}
+	var write func(io.Writer, *view) error
 	switch format {
 	case RSS:
-		err = writeRSS(w, v)
+		write = writeRSS
 	case Atom:
-		err = writeAtom(w, v)
+		write = writeAtom
 	case JSON:
-		err = writeJSON(w, v)
+		write = writeJSON
 	default:
 		return fmt.Errorf("feed: render: %w: %s", ErrFormat, format)
+	}
+	v, err := s.view(f, format, limit)
+	if err == nil {
+		err = write(w, v)
 	}
 	if err != nil {
 		return fmt.Errorf("feed: render %s: %w", f.Path(format), err)

@@ -275,9 +275,13 @@ func TestRenderErrors(t *testing.T) {
 			t.Run(tt.name+"/"+format.String(), func(t *testing.T) {
 				s := buildSnapshot(t, testSite(), files, nil)
 				tt.change(s.FS().(fstest.MapFS))
-				err := s.Render(io.Discard, s.SiteFeed(), format, 0)
+				var buf bytes.Buffer
+				err := s.Render(&buf, s.SiteFeed(), format, 0)
 				if !errors.Is(err, tt.want) {
 					t.Errorf("Render error = %v, want %v", err, tt.want)
+				}
+				if buf.Len() != 0 {
+					t.Errorf("Render wrote %d bytes before failing", buf.Len())
 				}
 			})
 		}
