@@ -140,7 +140,7 @@ func findPosts(ctx context.Context, fsys fs.FS) ([]candidate, []Problem, error) 
 		if i := slices.Index(dirs, "_posts"); i >= 0 {
 			cats := slices.DeleteFunc(slices.Clone(dirs[:i]), func(s string) bool { return s == "." })
 			inPosts = append(inPosts, candidate{path: p, categories: cats})
-		} else if len(inPosts) == 0 {
+		} else {
 			all = append(all, candidate{path: p})
 		}
 		return nil
