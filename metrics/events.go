@@ -11,11 +11,12 @@ func formats() []string { return []string{"rss", "atom", "json", "opml", "html"}
 func feedKinds() []string { return []string{"site", "category", "tag"} }
 
 // CacheRequest counts one cache lookup in tier (TierMemory or TierRedis)
-// with result ResultHit, ResultMiss or ResultError.
+// with result ResultHit, ResultMiss, ResultError or ResultSkip (Redis skipped
+// while its circuit breaker is open).
 func (m *Metrics) CacheRequest(tier, result string) {
 	m.cacheRequests.WithLabelValues(
 		oneOf(tier, TierMemory, TierRedis),
-		oneOf(result, ResultHit, ResultMiss, ResultError),
+		oneOf(result, ResultHit, ResultMiss, ResultError, ResultSkip),
 	).Inc()
 }
 

@@ -28,6 +28,7 @@ const (
 	ResultOK        = "ok"        // reload or ping succeeded
 	ResultUnchanged = "unchanged" // reload found nothing new
 	ResultDropped   = "dropped"   // ping dropped from a full queue
+	ResultSkip      = "skip"      // Redis skipped while its circuit breaker is open
 
 	Other = "other" // any value outside a label's fixed set
 
@@ -155,7 +156,7 @@ func New(reg *prometheus.Registry, version string) *Metrics {
 func (m *Metrics) initSeries() {
 	for _, tier := range []string{TierMemory, TierRedis} {
 		m.cacheBytes.WithLabelValues(tier)
-		for _, result := range []string{ResultHit, ResultMiss, ResultError} {
+		for _, result := range []string{ResultHit, ResultMiss, ResultError, ResultSkip} {
 			m.cacheRequests.WithLabelValues(tier, result)
 		}
 	}

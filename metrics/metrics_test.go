@@ -145,11 +145,11 @@ func TestFixedSeriesExistAtZero(t *testing.T) {
 		c    prometheus.Collector
 		want int
 	}{
-		{"cache requests tier x result", m.cacheRequests, 6},
+		{"cache requests tier x result", m.cacheRequests, 8},
 		{"cache bytes per tier", m.cacheBytes, 2},
 		{"feeds per kind", m.feeds, 3},
 		{"reload results", m.reloads, 3},
-		{"websub results", m.websubPings, 2},
+		{"websub results", m.websubPings, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

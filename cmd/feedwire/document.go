@@ -136,8 +136,12 @@ func (s *server) documentFailed(w http.ResponseWriter, r *http.Request, d *docum
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
 		return // the client went away
 	case errors.Is(err, feed.ErrChanged), errors.Is(err, fs.ErrNotExist):
-		s.log.Warn("posts changed under the snapshot; reloading", "path", r.URL.Path, "err", err)
 		s.staleSnapshot()
+		if sw, ok := w.(*staleWriter); ok {
+			sw.stale = true // answered from the next snapshot
+			return
+		}
+		s.log.Warn("posts changed under the snapshot and the reload did not come in time", "path", r.URL.Path, "err", err)
 		w.Header().Set("Retry-After", "1")
 		httpError(w, http.StatusServiceUnavailable, "feed is being updated; retry shortly")
 	case errors.Is(err, context.DeadlineExceeded):

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -23,7 +24,8 @@ func feedPaths(t *testing.T, base string) []string {
 	var paths []string
 	for _, part := range strings.Split(string(body), `href="`)[1:] {
 		p := part[:strings.IndexByte(part, '"')]
-		if strings.HasPrefix(p, "/") && (strings.HasSuffix(p, ".xml") || strings.HasSuffix(p, ".json")) && p != "/opml.xml" {
+		if strings.HasPrefix(p, "/") && (strings.HasSuffix(p, ".xml") || strings.HasSuffix(p, ".json")) &&
+			p != "/opml.xml" && !slices.Contains(paths, p) {
 			paths = append(paths, p)
 		}
 	}
@@ -98,10 +100,13 @@ func getAll(t *testing.T, servers []*testServer, paths []string, query string) {
 	wg.Wait()
 }
 
+// renders sums the feed renders (RSS, Atom, JSON) of the servers.
 func renders(t *testing.T, servers []*testServer) float64 {
 	total := 0.0
 	for _, s := range servers {
-		total += scrape(t, s.URL, "feedwire_renders_total")
+		for _, format := range formats {
+			total += scrape(t, s.URL, "feedwire_renders_total", "format="+format.String())
+		}
 	}
 	return total
 }

@@ -151,9 +151,37 @@ func (s *server) ready(h func(http.ResponseWriter, *http.Request, *state)) http.
 			httpError(w, http.StatusServiceUnavailable, "posts are still loading")
 			return
 		}
-		h(w, r, st)
+		sw := &staleWriter{ResponseWriter: w}
+		h(sw, r, st)
+		if !sw.stale {
+			return
+		}
+		// A post changed under this snapshot; a reload is on its way. Answer
+		// from the next snapshot rather than fail.
+		select {
+		case <-st.replaced:
+		case <-time.After(staleWait):
+		case <-r.Context().Done():
+			return
+		}
+		clear(w.Header())
+		h(w, r, s.state.Load())
 	})
 }
+
+// staleWait bounds how long a request waits for the reload that replaces a
+// snapshot whose posts changed under it.
+const staleWait = 3 * time.Second
+
+// staleWriter lets a handler report, before writing anything, that its
+// snapshot is stale and the request should be answered from the next one.
+type staleWriter struct {
+	http.ResponseWriter
+	stale bool
+}
+
+// Unwrap gives http.ResponseController the writer below.
+func (w *staleWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (s *server) healthz(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -19,6 +19,8 @@ type state struct {
 	feeds map[*feed.Feed]*feedMeta // precomputed for the default limit
 	opml  static
 	index static // set by server.swap: the pages render it
+
+	replaced chan struct{} // closed when a newer state replaces this one
 }
 
 // feedMeta holds what a request for a feed at the default limit needs,
@@ -36,7 +38,7 @@ type static struct {
 
 // newState derives the server state of snap.
 func newState(snap *feed.Snapshot, limit int, hubLink string) (*state, error) {
-	st := &state{snap: snap, feeds: map[*feed.Feed]*feedMeta{}}
+	st := &state{snap: snap, feeds: map[*feed.Feed]*feedMeta{}, replaced: make(chan struct{})}
 	st.all = append([]*feed.Feed{snap.SiteFeed()}, snap.Categories()...)
 	st.all = append(st.all, snap.Tags()...)
 	for _, f := range st.all {
