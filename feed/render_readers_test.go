@@ -125,8 +125,15 @@ func TestRenderGofeed(t *testing.T) {
 						if p.Image != "" && (it.Image == nil || it.Image.URL != p.Image) && format == JSON {
 							t.Errorf("item %d: image %+v, want %q", i, it.Image, p.Image)
 						}
-						if s.Site.FullContent && it.Content == "" {
-							t.Errorf("item %d: no content", i)
+						want, err := s.item(p)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if it.Content != want.content {
+							t.Errorf("item %d: content read back differs\n got %q\nwant %q", i, it.Content, want.content)
+						}
+						if it.Description != want.summary {
+							t.Errorf("item %d: summary %q, want %q", i, it.Description, want.summary)
 						}
 					}
 				})
