@@ -211,6 +211,10 @@ func TestLoadDeterministic(t *testing.T) {
 			t.Errorf("%d workers: validators differ", workers)
 		}
 	}
+	again := loadFixture(t, func(o *LoadOptions) { o.Previous = one })
+	if !reflect.DeepEqual(one.AllPosts(), again.AllPosts()) || !reflect.DeepEqual(one.Problems, again.Problems) {
+		t.Error("a load given the previous snapshot differs from a fresh one")
+	}
 }
 
 func TestLoadPermalinkStyles(t *testing.T) {
