@@ -1,6 +1,8 @@
 package feed
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"html"
 	"io"
@@ -11,30 +13,24 @@ import (
 // jsonFeedVersion is the version URL of JSON Feed 1.1.
 const jsonFeedVersion = "https://jsonfeed.org/version/1.1"
 
-// jsonFeed is gorilla's JSONFeed whose items array is always present.
-type jsonFeed struct {
-	*feeds.JSONFeed
-	Items []*jsonItem `json:"items"`
-}
-
 // jsonItem is gorilla's JSONItem whose content_html is always present.
 type jsonItem struct {
 	*feeds.JSONItem
 	ContentHTML string `json:"content_html"`
 }
 
-// writeJSON writes v as compact JSON Feed 1.1, without HTML escaping.
+// writeJSON writes v as compact JSON Feed 1.1, without HTML escaping. The
+// feed's fields come from gorilla's JSONFeed; each item is encoded once per
+// snapshot and kept with the item, since escaping kilobytes of Chinese text
+// for JSON is most of the work. The items array is always present.
 func writeJSON(w io.Writer, v *view) error {
-	doc := &jsonFeed{
-		JSONFeed: &feeds.JSONFeed{
-			Version:     jsonFeedVersion,
-			Title:       v.title,
-			Language:    v.lang,
-			HomePageUrl: v.home,
-			FeedUrl:     v.self,
-			Description: v.description,
-		},
-		Items: make([]*jsonItem, len(v.posts)),
+	doc := &feeds.JSONFeed{
+		Version:     jsonFeedVersion,
+		Title:       v.title,
+		Language:    v.lang,
+		HomePageUrl: v.home,
+		FeedUrl:     v.self,
+		Description: v.description,
 	}
 	if v.author != "" {
 		doc.Authors = []*feeds.JSONAuthor{{Name: v.author}}
@@ -42,29 +38,64 @@ func writeJSON(w io.Writer, v *view) error {
 	if v.hub != "" {
 		doc.Hubs = []*feeds.JSONHub{{Type: "WebSub", Url: v.hub}}
 	}
-	for i, p := range v.posts {
-		it := v.items[i]
-		published, modified := p.Date, updatedOf(p)
-		ji := &feeds.JSONItem{
-			Id:            cleanText(itemID(p)),
-			Url:           cleanText(p.URL),
-			Title:         cleanText(p.Title),
-			Summary:       it.summary,
-			Image:         cleanText(p.Image),
-			PublishedDate: &published,
-			ModifiedDate:  &modified,
-			Tags:          terms(p),
-		}
-		if a := cleanText(authorOf(p, v.author)); a != "" {
-			ji.Authors = []*feeds.JSONAuthor{{Name: a}}
-		}
-		content := it.content
-		if content == "" {
-			content = "<p>" + html.EscapeString(it.summary) + "</p>"
-		}
-		doc.Items[i] = &jsonItem{JSONItem: ji, ContentHTML: content}
+	head, err := encodeJSON(doc) // Items is empty, so omitted: {...}
+	if err != nil {
+		return err
 	}
-	e := json.NewEncoder(w)
-	e.SetEscapeHTML(false) // compact: indenting doubles the cost of a render
-	return e.Encode(doc)
+	bw := bufio.NewWriterSize(w, 32<<10)
+	bw.Write(head[:len(head)-1]) // without the closing brace
+	bw.WriteString(`,"items":[`)
+	for i, p := range v.posts {
+		item, err := v.items[i].jsonBytes(p, v.author)
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.Write(item)
+	}
+	bw.WriteString("]}\n")
+	return bw.Flush()
+}
+
+// jsonBytes returns the JSON Feed item of p, encoding it on first use.
+func (it *item) jsonBytes(p *Post, siteAuthor string) ([]byte, error) {
+	it.jsonOnce.Do(func() { it.json, it.jsonErr = encodeJSON(newJSONItem(p, it, siteAuthor)) })
+	return it.json, it.jsonErr
+}
+
+// newJSONItem fills gorilla's JSONItem for p.
+func newJSONItem(p *Post, it *item, siteAuthor string) *jsonItem {
+	published, modified := p.Date, updatedOf(p)
+	ji := &feeds.JSONItem{
+		Id:            cleanText(itemID(p)),
+		Url:           cleanText(p.URL),
+		Title:         cleanText(p.Title),
+		Summary:       it.summary,
+		Image:         cleanText(p.Image),
+		PublishedDate: &published,
+		ModifiedDate:  &modified,
+		Tags:          terms(p),
+	}
+	if a := cleanText(authorOf(p, siteAuthor)); a != "" {
+		ji.Authors = []*feeds.JSONAuthor{{Name: a}}
+	}
+	content := it.content
+	if content == "" {
+		content = "<p>" + html.EscapeString(it.summary) + "</p>"
+	}
+	return &jsonItem{JSONItem: ji, ContentHTML: content}
+}
+
+// encodeJSON returns v as compact JSON without HTML escaping and without the
+// encoder's trailing newline.
+func encodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	e := json.NewEncoder(&buf)
+	e.SetEscapeHTML(false)
+	if err := e.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }

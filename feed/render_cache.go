@@ -11,10 +11,15 @@ const itemCacheBytes = 16 << 20
 type item struct {
 	content string // full HTML; empty when the site publishes summaries only
 	summary string
+
+	jsonOnce sync.Once // encodes json on first use
+	json     []byte    // the JSON Feed item
+	jsonErr  error
 }
 
-// size approximates the memory an item holds.
-func (it *item) size() int { return len(it.content) + len(it.summary) + 64 }
+// size bounds the memory an item holds, its JSON encoding included whether
+// made yet or not.
+func (it *item) size() int { return 2*(len(it.content)+len(it.summary)) + 256 }
 
 // itemCache keeps processed items of one snapshot so that its three formats,
 // and later requests, share the work. It holds two generations: when the

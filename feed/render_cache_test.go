@@ -9,7 +9,7 @@ import (
 
 func TestItemCacheBounded(t *testing.T) {
 	var c itemCache
-	big := strings.Repeat("x", itemCacheBytes/4)
+	big := strings.Repeat("x", (itemCacheBytes/4-256)/2) // an item of a quarter of the bound
 	posts := make([]*Post, 12)
 	for i := range posts {
 		posts[i] = &Post{Path: string(rune('a' + i))}
@@ -36,7 +36,7 @@ func TestItemCacheBounded(t *testing.T) {
 
 func TestItemCachePromotes(t *testing.T) {
 	var c itemCache
-	big := strings.Repeat("x", itemCacheBytes/3)
+	big := strings.Repeat("x", (itemCacheBytes/3-256)/2+8) // two fit in a generation, three do not
 	a, b, d := &Post{Path: "a"}, &Post{Path: "b"}, &Post{Path: "d"}
 	c.put(a, &item{content: big})
 	c.put(b, &item{content: big})
