@@ -1,6 +1,9 @@
 package feed
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestResolve(t *testing.T) {
 	r := newResolver("https://finews.example.com/zhuzhouribao/2021/12/29/abc.html", "https://finews.example.com")
@@ -77,4 +80,23 @@ func TestAbsolute(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzAbsolute checks that making URLs absolute never panics, leaves text
+// without tags alone, and is idempotent: a second pass changes nothing.
+func FuzzAbsolute(f *testing.F) {
+	for _, s := range []string{`<a href="../emnews/">x</a>`, `<img src=//h/x srcset="a 1x, /b 2x">`,
+		`<script><a href="/x"></script>`, `<!-- x --><A HREF='#n'>`, `<a href="/q?a=1&amp;b=2">`, "纯文本"} {
+		f.Add(s)
+	}
+	r := newResolver("https://s.example.com/c/2021/12/29/p.html", "https://s.example.com")
+	f.Fuzz(func(t *testing.T, in string) {
+		once := r.absolute(in)
+		if !strings.Contains(in, "<") && once != in {
+			t.Fatalf("text without tags changed: %q -> %q", in, once)
+		}
+		if twice := r.absolute(once); twice != once {
+			t.Fatalf("not idempotent:\n in   %q\n once %q\n twice %q", in, once, twice)
+		}
+	})
 }
