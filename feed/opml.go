@@ -15,11 +15,13 @@ type opmlDoc struct {
 	Body    opmlBody `xml:"body"`
 }
 
+// opmlHead is the head of an OPML document.
 type opmlHead struct {
 	Title        string `xml:"title"`
 	DateModified string `xml:"dateModified,omitempty"`
 }
 
+// opmlBody holds the outlines: one group per kind of feed.
 type opmlBody struct {
 	Outlines []opmlOutline `xml:"outline"`
 }
