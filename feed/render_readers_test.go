@@ -94,6 +94,25 @@ func TestRenderGofeed(t *testing.T) {
 					if format != RSS && parsed.FeedLink != s.Site.URL+f.Path(format) {
 						t.Errorf("feed self link %q", parsed.FeedLink)
 					}
+					wantTitle := s.Site.Title
+					if f.Kind != KindSite {
+						wantTitle += " · " + f.Name
+					}
+					if parsed.Title != cleanText(wantTitle) {
+						t.Errorf("feed title %q, want %q", parsed.Title, wantTitle)
+					}
+					if parsed.Language != s.Site.Lang {
+						t.Errorf("feed language %q, want %q", parsed.Language, s.Site.Lang)
+					}
+					var newest time.Time
+					for _, p := range f.Posts {
+						if u := updatedOf(p); u.After(newest) {
+							newest = u
+						}
+					}
+					if parsed.UpdatedParsed == nil || !parsed.UpdatedParsed.Equal(newest) {
+						t.Errorf("feed updated %v, want the newest item's %v", parsed.UpdatedParsed, newest)
+					}
 					if len(parsed.Items) != len(f.Posts) {
 						t.Fatalf("%d items, want %d", len(parsed.Items), len(f.Posts))
 					}
