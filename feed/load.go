@@ -58,9 +58,6 @@ type candidate struct {
 // the result is the same whatever the order they finish in.
 func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) (*Snapshot, error) {
 	cfg := newLoadConfig(opts)
-	if _, err := fs.ReadDir(fsys, "."); err != nil {
-		return nil, fmt.Errorf("feed: read posts root: %w", err)
-	}
 	cands, problems, err := findPosts(ctx, fsys)
 	if err != nil {
 		return nil, err
