@@ -140,7 +140,7 @@ func slugify(s string, pretty, cased bool) string {
 	var b strings.Builder
 	hyphen := false
 	for _, r := range s {
-		keep := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+		keep := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
 		if !keep && pretty && strings.ContainsRune("._~!$&'()+,;=@", r) {
 			keep = true
 		}
