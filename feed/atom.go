@@ -8,13 +8,13 @@ import (
 	"github.com/gorilla/feeds"
 )
 
-// atomFeed is gorilla's AtomFeed with a language, several links (alternate,
-// self, hub) and our entries.
+// atomFeed is gorilla's AtomFeed with a language and several links
+// (alternate, self, hub). It is encoded without entries; writeXMLItems puts
+// each entry's cached bytes in.
 type atomFeed struct {
 	*feeds.AtomFeed
-	Lang    string           `xml:"xml:lang,attr,omitempty"`
-	Links   []feeds.AtomLink `xml:"link"`
-	Entries []*atomEntry     `xml:"entry"`
+	Lang  string           `xml:"xml:lang,attr,omitempty"`
+	Links []feeds.AtomLink `xml:"link"`
 }
 
 // atomEntry is gorilla's AtomEntry with a category element per term, and
@@ -59,36 +59,39 @@ func writeAtom(w io.Writer, v *view) error {
 			{Href: v.home, Rel: "alternate", Type: "text/html"},
 			{Href: v.self, Rel: "self", Type: Atom.mediaType()},
 		},
-		Entries: make([]*atomEntry, len(v.posts)),
 	}
 	if v.hub != "" {
 		doc.Links = append(doc.Links, feeds.AtomLink{Href: v.hub, Rel: "hub"})
 	}
-	for i, p := range v.posts {
-		it := v.items[i]
-		e := &feeds.AtomEntry{
-			Title:     cleanText(p.Title),
-			Id:        cleanText(itemID(p)),
-			Updated:   updatedOf(p).Format(time.RFC3339),
-			Published: p.Date.Format(time.RFC3339),
-			Links:     []feeds.AtomLink{{Href: cleanText(p.URL), Rel: "alternate", Type: "text/html"}},
-			Summary:   &feeds.AtomSummary{Content: it.summary, Type: "text"},
-		}
-		entry := &atomEntry{AtomEntry: e}
-		if it.content != "" {
-			entry.Content = &atomContent{Type: "html", Content: it.content}
-		}
-		if p.Image != "" {
-			img := cleanText(p.Image)
-			e.Links = append(e.Links, feeds.AtomLink{Href: img, Rel: "enclosure", Type: imageType(img)})
-		}
-		if a := cleanText(authorOf(p, v.author)); a != "" {
-			e.Author = &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: a}}
-		}
-		for _, t := range terms(p) {
-			entry.Categories = append(entry.Categories, atomCategory{Term: t})
-		}
-		doc.Entries[i] = entry
+	return writeXMLItems(w, doc, "\n</feed>", len(v.posts), func(i int) ([]byte, error) {
+		p, it := v.posts[i], v.items[i]
+		return it.encoded(Atom, func() ([]byte, error) { return encodeXMLElement(newAtomEntry(p, it, v.author), "  ") })
+	})
+}
+
+// newAtomEntry fills the Atom entry of p.
+func newAtomEntry(p *Post, it *item, siteAuthor string) *atomEntry {
+	e := &feeds.AtomEntry{
+		Title:     cleanText(p.Title),
+		Id:        cleanText(itemID(p)),
+		Updated:   updatedOf(p).Format(time.RFC3339),
+		Published: p.Date.Format(time.RFC3339),
+		Links:     []feeds.AtomLink{{Href: cleanText(p.URL), Rel: "alternate", Type: "text/html"}},
+		Summary:   &feeds.AtomSummary{Content: it.summary, Type: "text"},
 	}
-	return encodeXML(w, doc)
+	entry := &atomEntry{AtomEntry: e}
+	if it.content != "" {
+		entry.Content = &atomContent{Type: "html", Content: it.content}
+	}
+	if p.Image != "" {
+		img := cleanText(p.Image)
+		e.Links = append(e.Links, feeds.AtomLink{Href: img, Rel: "enclosure", Type: imageType(img)})
+	}
+	if a := cleanText(authorOf(p, siteAuthor)); a != "" {
+		e.Author = &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: a}}
+	}
+	for _, t := range terms(p) {
+		entry.Categories = append(entry.Categories, atomCategory{Term: t})
+	}
+	return entry
 }

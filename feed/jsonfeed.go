@@ -46,7 +46,8 @@ func writeJSON(w io.Writer, v *view) error {
 	bw.Write(head[:len(head)-1]) // without the closing brace
 	bw.WriteString(`,"items":[`)
 	for i, p := range v.posts {
-		item, err := v.items[i].jsonBytes(p, v.author)
+		it := v.items[i]
+		item, err := it.encoded(JSON, func() ([]byte, error) { return encodeJSON(newJSONItem(p, it, v.author)) })
 		if err != nil {
 			return err
 		}
@@ -57,12 +58,6 @@ func writeJSON(w io.Writer, v *view) error {
 	}
 	bw.WriteString("]}\n")
 	return bw.Flush()
-}
-
-// jsonBytes returns the JSON Feed item of p, encoding it on first use.
-func (it *item) jsonBytes(p *Post, siteAuthor string) ([]byte, error) {
-	it.jsonOnce.Do(func() { it.json, it.jsonErr = encodeJSON(newJSONItem(p, it, siteAuthor)) })
-	return it.json, it.jsonErr
 }
 
 // newJSONItem fills gorilla's JSONItem for p.

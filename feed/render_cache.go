@@ -12,14 +12,12 @@ type item struct {
 	content string // full HTML; empty when the site publishes summaries only
 	summary string
 
-	jsonOnce sync.Once // encodes json on first use
-	json     []byte    // the JSON Feed item
-	jsonErr  error
+	enc [JSON + 1]encodedItem // the item in each format, made on first use
 }
 
-// size bounds the memory an item holds, its JSON encoding included whether
-// made yet or not.
-func (it *item) size() int { return 2*(len(it.content)+len(it.summary)) + 256 }
+// size bounds the memory an item holds, its encodings included whether made
+// yet or not: each is about as long as the content and summary.
+func (it *item) size() int { return (1+len(it.enc))*(len(it.content)+len(it.summary)) + 1024 }
 
 // itemCache keeps processed items of one snapshot so that its three formats,
 // and later requests, share the work. It holds two generations: when the

@@ -7,9 +7,17 @@ import (
 	"testing"
 )
 
+// contentOfSize returns content that makes an item of about size bytes, as
+// the cache counts them.
+func contentOfSize(size int) string {
+	base := (&item{}).size()
+	per := (&item{content: "x"}).size() - base
+	return strings.Repeat("x", (size-base)/per+1)
+}
+
 func TestItemCacheBounded(t *testing.T) {
 	var c itemCache
-	big := strings.Repeat("x", (itemCacheBytes/4-256)/2) // an item of a quarter of the bound
+	big := contentOfSize(itemCacheBytes / 4) // an item of a quarter of the bound
 	posts := make([]*Post, 12)
 	for i := range posts {
 		posts[i] = &Post{Path: string(rune('a' + i))}
@@ -36,7 +44,7 @@ func TestItemCacheBounded(t *testing.T) {
 
 func TestItemCachePromotes(t *testing.T) {
 	var c itemCache
-	big := strings.Repeat("x", (itemCacheBytes/3-256)/2+8) // two fit in a generation, three do not
+	big := contentOfSize(itemCacheBytes/3 + 64) // two fit in a generation, three do not
 	a, b, d := &Post{Path: "a"}, &Post{Path: "b"}, &Post{Path: "d"}
 	c.put(a, &item{content: big})
 	c.put(b, &item{content: big})

@@ -28,11 +28,11 @@ type rssDoc struct {
 	Channel *rssChannel
 }
 
-// rssChannel is gorilla's channel with self and hub links, and our items.
+// rssChannel is gorilla's channel with self and hub links. It is encoded
+// without items; writeXMLItems puts each item's cached bytes in.
 type rssChannel struct {
 	*feeds.RssFeed
 	Links []atomLink `xml:"atom:link"`
-	Items []*rssItem `xml:"item"`
 }
 
 // atomLink is an atom:link element inside RSS.
@@ -76,48 +76,52 @@ func writeRSS(w io.Writer, v *view) error {
 			LastBuildDate: v.updated.Format(time.RFC1123Z),
 		},
 		Links: []atomLink{{Href: v.self, Rel: "self", Type: RSS.mediaType()}},
-		Items: make([]*rssItem, len(v.posts)),
 	}
 	if v.hub != "" {
 		ch.Links = append(ch.Links, atomLink{Href: v.hub, Rel: "hub"})
 	}
-	for i, p := range v.posts {
-		it := v.items[i]
-		id := cleanText(itemID(p))
-		guid := &feeds.RssGuid{Id: id, IsPermaLink: "false"}
-		if id == p.URL {
-			guid.IsPermaLink = "true"
-		}
-		ri := &rssItem{
-			RssItem: &feeds.RssItem{
-				Title:       cleanText(p.Title),
-				Link:        cleanText(p.URL),
-				Description: it.summary,
-				Guid:        guid,
-				PubDate:     p.Date.Format(time.RFC1123Z),
-			},
-			Updated:    updatedOf(p).Format(time.RFC3339),
-			Creator:    cleanText(authorOf(p, v.author)),
-			Categories: terms(p),
-		}
-		if it.content != "" {
-			ri.Content = &feeds.RssContent{Content: it.content}
-		}
-		if p.Image != "" {
-			img := cleanText(p.Image)
-			ri.Media = &mediaImage{URL: img, Medium: "image", Type: imageType(img)}
-			ri.Thumbnail = &mediaThumb{URL: img}
-		}
-		ch.Items[i] = ri
-	}
-	return encodeXML(w, &rssDoc{
+	doc := &rssDoc{
 		Version: "2.0",
 		NSAtom:  nsAtom,
 		NSCont:  nsContent,
 		NSDC:    nsDC,
 		NSMedia: nsMedia,
 		Channel: ch,
+	}
+	return writeXMLItems(w, doc, "\n  </channel>", len(v.posts), func(i int) ([]byte, error) {
+		p, it := v.posts[i], v.items[i]
+		return it.encoded(RSS, func() ([]byte, error) { return encodeXMLElement(newRSSItem(p, it, v.author), "    ") })
 	})
+}
+
+// newRSSItem fills the RSS item of p.
+func newRSSItem(p *Post, it *item, siteAuthor string) *rssItem {
+	id := cleanText(itemID(p))
+	guid := &feeds.RssGuid{Id: id, IsPermaLink: "false"}
+	if id == p.URL {
+		guid.IsPermaLink = "true"
+	}
+	ri := &rssItem{
+		RssItem: &feeds.RssItem{
+			Title:       cleanText(p.Title),
+			Link:        cleanText(p.URL),
+			Description: it.summary,
+			Guid:        guid,
+			PubDate:     p.Date.Format(time.RFC1123Z),
+		},
+		Updated:    updatedOf(p).Format(time.RFC3339),
+		Creator:    cleanText(authorOf(p, siteAuthor)),
+		Categories: terms(p),
+	}
+	if it.content != "" {
+		ri.Content = &feeds.RssContent{Content: it.content}
+	}
+	if p.Image != "" {
+		img := cleanText(p.Image)
+		ri.Media = &mediaImage{URL: img, Medium: "image", Type: imageType(img)}
+		ri.Thumbnail = &mediaThumb{URL: img}
+	}
+	return ri
 }
 
 // encodeXML writes the XML declaration and doc, indented as gorilla does.

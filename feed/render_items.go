@@ -1,0 +1,75 @@
+package feed
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"sync"
+)
+
+// encodedItem is an item's bytes in one format, made once per snapshot.
+type encodedItem struct {
+	once sync.Once
+	b    []byte
+	err  error
+}
+
+// encoded returns the item's encoding in format, made by encode on first
+// use. Encoding kilobytes of HTML is most of a render's work, and an item's
+// bytes depend only on the post and the site, so every feed of the snapshot
+// that shows the post shares them.
+func (it *item) encoded(format Format, encode func() ([]byte, error)) ([]byte, error) {
+	if int(format) >= len(it.enc) {
+		return nil, fmt.Errorf("%w: %s", ErrFormat, format)
+	}
+	e := &it.enc[format]
+	e.once.Do(func() { e.b, e.err = encode() })
+	return e.b, e.err
+}
+
+// encodeXMLElement returns v as one XML element, indented as it would be at
+// the depth that prefix gives, without a leading newline.
+func encodeXMLElement(v any, prefix string) ([]byte, error) {
+	var buf bytes.Buffer
+	e := xml.NewEncoder(&buf)
+	e.Indent(prefix, "  ")
+	if err := e.Encode(v); err != nil {
+		return nil, err
+	}
+	if err := e.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// writeXMLItems writes doc, encoded without its items, with the n items that
+// item returns inserted, each on its own line, before the last occurrence
+// of closing: the end tag of their parent, with its indentation.
+func writeXMLItems(w io.Writer, doc any, closing string, n int, item func(i int) ([]byte, error)) error {
+	var head bytes.Buffer
+	if err := encodeXML(&head, doc); err != nil {
+		return err
+	}
+	b := head.Bytes()
+	cut := bytes.LastIndex(b, []byte(closing))
+	if cut < 0 {
+		return fmt.Errorf("feed: encoded document lacks %q", closing)
+	}
+	items := make([][]byte, n)
+	for i := range items {
+		var err error
+		if items[i], err = item(i); err != nil {
+			return err
+		}
+	}
+	bw := bufio.NewWriterSize(w, 32<<10)
+	bw.Write(b[:cut])
+	for _, it := range items {
+		bw.WriteByte('\n')
+		bw.Write(it)
+	}
+	bw.Write(b[cut:])
+	return bw.Flush()
+}
