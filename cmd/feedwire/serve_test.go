@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"testing"
 	"time"
 )
@@ -30,7 +31,11 @@ func startServer(t *testing.T, env map[string]string) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var logw io.Writer = io.Discard
+	if os.Getenv("FEEDWIRE_TEST_LOG") != "" {
+		logw = os.Stderr // the server's own log, for debugging a test
+	}
+	log := slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ctx, cancel := context.WithCancel(context.Background())
 	ts := &testServer{stop: cancel, done: make(chan error, 1), loaded: make(chan struct{}, 8)}
 	addr := make(chan string, 1)

@@ -24,6 +24,7 @@ type server struct {
 	cacheControl  []string
 	observeRender func(format string, d time.Duration)
 	metrics       http.Handler // nil when /metrics is served elsewhere
+	stats         http.Handler // GET /stats.json; nil: not served
 	instrument    func(pattern string, h http.Handler) http.Handler
 	outer         func(http.Handler) http.Handler
 	stale         chan struct{} // signalled when a post changed under the snapshot
@@ -39,6 +40,7 @@ type serverOptions struct {
 	RenderTimeout time.Duration
 	ObserveRender func(format string, d time.Duration)
 	Metrics       http.Handler
+	Stats         http.Handler                                      // GET /stats.json; nil: not served
 	Instrument    func(pattern string, h http.Handler) http.Handler // wraps each route
 	Outer         func(http.Handler) http.Handler                   // wraps the whole mux
 	Subscribers   subscriberFunc                                    // per-feed counts on the HTML pages; nil: not shown
@@ -57,6 +59,7 @@ func newServer(log *slog.Logger, cache docCache, o serverOptions) *server {
 			", stale-while-revalidate=" + strconv.Itoa(o.MaxAge)},
 		observeRender: o.ObserveRender,
 		metrics:       o.Metrics,
+		stats:         o.Stats,
 		instrument:    o.Instrument,
 		outer:         o.Outer,
 		stale:         make(chan struct{}, 1),
@@ -86,7 +89,9 @@ func (s *server) swap(snap *feed.Snapshot) error {
 	if st.index, err = s.pages.index(snap, s.feedLimit); err != nil {
 		return err
 	}
-	s.state.Store(st)
+	if old := s.state.Swap(st); old != nil {
+		close(old.replaced) // requests waiting on a stale snapshot go on
+	}
 	return nil
 }
 
@@ -116,6 +121,9 @@ func (s *server) routes() http.Handler {
 	handle("GET /readyz", http.HandlerFunc(s.readyz))
 	if s.metrics != nil {
 		handle("GET /metrics", s.metrics)
+	}
+	if s.stats != nil {
+		handle("GET /stats.json", s.stats)
 	}
 	handle("GET /{$}", s.ready(s.serveHome))
 	handle("GET /categories/{name}/{$}", s.ready(s.servePage(categoryFeed)))
@@ -151,21 +159,29 @@ func (s *server) ready(h func(http.ResponseWriter, *http.Request, *state)) http.
 			httpError(w, http.StatusServiceUnavailable, "posts are still loading")
 			return
 		}
-		sw := &staleWriter{ResponseWriter: w}
-		h(sw, r, st)
-		if !sw.stale {
-			return
+		// A post may change under the snapshot a request started with; the
+		// reload it triggers is on its way. Answer from the next snapshot
+		// rather than fail, for as long as staleWait.
+		deadline := time.NewTimer(staleWait)
+		defer deadline.Stop()
+		for {
+			sw := &staleWriter{ResponseWriter: w}
+			h(sw, r, st)
+			if !sw.stale {
+				return
+			}
+			select {
+			case <-st.replaced:
+				clear(w.Header())
+				st = s.state.Load()
+			case <-deadline.C:
+				clear(w.Header())
+				h(w, r, s.state.Load()) // last try: a plain writer answers 503 if still stale
+				return
+			case <-r.Context().Done():
+				return
+			}
 		}
-		// A post changed under this snapshot; a reload is on its way. Answer
-		// from the next snapshot rather than fail.
-		select {
-		case <-st.replaced:
-		case <-time.After(staleWait):
-		case <-r.Context().Done():
-			return
-		}
-		clear(w.Header())
-		h(w, r, s.state.Load())
 	})
 }
 
