@@ -33,10 +33,12 @@ type LoadOptions struct {
 	// Workers is the number of files parsed at once; 0 means
 	// runtime.GOMAXPROCS(0).
 	Workers int
-	// Previous is the snapshot of the last load of the same tree, if any. It
-	// is the seam for incremental reloads (posts whose path, size and
-	// modification time are unchanged may be reused); Load does not use it
-	// yet, so results never depend on it.
+	// Previous is the snapshot of the last load of the same tree, if any.
+	// Its posts are reused where the file did not change: same size and
+	// modification time (and not modified within a second before Previous
+	// was loaded, where a later write could keep both), or else the same
+	// content hash, which skips parsing a file that a checkout rewrote with
+	// the same bytes. Results are the same with or without it.
 	Previous *Snapshot
 }
 
@@ -62,7 +64,7 @@ func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) (*Snapshot, error) 
 	if err != nil {
 		return nil, err
 	}
-	posts, fileProblems, err := parseAll(ctx, fsys, cands, cfg, opts.Workers)
+	posts, fileProblems, err := parseAll(ctx, fsys, cands, cfg, opts.Workers, newReuse(opts.Previous, cfg))
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +171,7 @@ func isPostFile(name string) bool {
 
 // parseAll reads and parses the candidates with a pool of workers. Results
 // are stored by index, so their order is the candidates' order.
-func parseAll(ctx context.Context, fsys fs.FS, cands []candidate, cfg *loadConfig, workers int) ([]*Post, []Problem, error) {
+func parseAll(ctx context.Context, fsys fs.FS, cands []candidate, cfg *loadConfig, workers int, old *reuse) ([]*Post, []Problem, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -182,7 +184,11 @@ func parseAll(ctx context.Context, fsys fs.FS, cands []candidate, cfg *loadConfi
 		wg.Go(func() {
 			var buf []byte
 			for i := range next {
-				posts[i], probs[i], buf = loadFile(fsys, cands[i], cfg, buf)
+				if p := old.unchanged(fsys, cands[i].path); p != nil {
+					posts[i] = p
+					continue
+				}
+				posts[i], probs[i], buf = loadFile(fsys, cands[i], cfg, buf, old)
 			}
 		})
 	}
@@ -214,7 +220,7 @@ func parseAll(ctx context.Context, fsys fs.FS, cands []candidate, cfg *loadConfi
 
 // loadFile reads one candidate into buf (reused between files) and parses
 // it. A nil post and nil problem means the file is deliberately left out.
-func loadFile(fsys fs.FS, c candidate, cfg *loadConfig, buf []byte) (*Post, *Problem, []byte) {
+func loadFile(fsys fs.FS, c candidate, cfg *loadConfig, buf []byte, old *reuse) (*Post, *Problem, []byte) {
 	data, size, modTime, err := readLimited(fsys, c.path, cfg.maxBytes, buf)
 	if err != nil {
 		var tooBig *tooLargeError
@@ -223,6 +229,9 @@ func loadFile(fsys fs.FS, c candidate, cfg *loadConfig, buf []byte) (*Post, *Pro
 				"file is %d bytes, larger than the limit of %d bytes.", tooBig.size, cfg.maxBytes)}, buf
 		}
 		return nil, &Problem{Path: c.path, Reason: "cannot read file: " + reason(err) + "."}, buf
+	}
+	if p := old.sameContent(c.path, data, size, modTime); p != nil {
+		return p, nil, data[:0]
 	}
 	post, prob := parsePost(c.path, data, c.categories, cfg)
 	if post != nil {
