@@ -26,6 +26,7 @@ type deps struct {
 	redis          redis.UniversalClient
 	watcher        *watcher // nil for the bundled site or when watching failed
 	hub            *hub     // nil without FEEDWIRE_WEBSUB_HUB
+	subscribers    *subscriberCounts
 }
 
 // newDeps builds everything serve needs from cfg.
@@ -48,6 +49,8 @@ func newDeps(ctx context.Context, cfg Config, log *slog.Logger) (*deps, error) {
 		log.Info("shared cache", "redis", redactRedis(cfg))
 	}
 	d.tiered = cache.NewTiered(mem, remote, cache.TieredOptions{FillTimeout: cfg.RenderTimeout})
+	d.subscribers = newSubscriberCounts(ctx, reg, d.redis, log)
+	d.metricsHandler = d.subscribers.metricsHandler(d.metricsHandler)
 
 	o := serverOptions{
 		FeedLimit:     cfg.FeedLimit,
@@ -55,7 +58,8 @@ func newDeps(ctx context.Context, cfg Config, log *slog.Logger) (*deps, error) {
 		MaxAge:        cfg.MaxAge,
 		RenderTimeout: cfg.RenderTimeout,
 		ObserveRender: m.ObserveRender,
-		Instrument:    m.Route,
+		Instrument:    func(p string, h http.Handler) http.Handler { return m.Route(p, d.subscribers.instrument(p, h)) },
+		Stats:         http.HandlerFunc(d.subscribers.serveStats),
 		Outer:         m.Unmatched,
 	}
 	if cfg.AccessLog {
@@ -74,6 +78,7 @@ func newDeps(ctx context.Context, cfg Config, log *slog.Logger) (*deps, error) {
 
 // close releases the cache tiers.
 func (d *deps) close() {
+	d.subscribers.close() // its last write needs the Redis client
 	d.tiered.Close()
 	if d.redis != nil {
 		d.redis.Close()

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/feedwire/feedwire/feed"
+	"github.com/feedwire/feedwire/metrics"
+	"github.com/feedwire/feedwire/subscribers"
+)
+
+const (
+	// subscribersExportEvery is how often other replicas' counts are merged
+	// and the totals exported to feedwire_subscribers.
+	subscribersExportEvery = 30 * time.Second
+	// subscribersRefreshTimeout bounds one periodic merge from Redis.
+	subscribersRefreshTimeout = 2 * time.Second
+	// statsReadTimeout bounds the merge from Redis /stats.json may do.
+	statsReadTimeout = 250 * time.Millisecond
+	// maxStatsFeeds bounds the feeds /stats.json lists, most followed first.
+	maxStatsFeeds = 1000
+)
+
+// subscriberCounts is the wiring of subscriber counts: the store, the
+// gauge it is exported to, and the goroutines that keep both current.
+type subscriberCounts struct {
+	store *subscribers.Store
+	gauge *metrics.Subscribers
+	stop  context.CancelFunc
+	wg    sync.WaitGroup
+}
+
+// newSubscriberCounts registers feedwire_subscribers on reg and starts a
+// store shared through client (nil: this replica's counts only), writing
+// to Redis and exporting totals until close.
+func newSubscriberCounts(ctx context.Context, reg prometheus.Registerer, client redis.UniversalClient, log *slog.Logger) *subscriberCounts {
+	sc := &subscriberCounts{
+		store: subscribers.New(subscribers.Options{Redis: client, Logger: log}),
+		gauge: metrics.NewSubscribers(reg, subscribers.Aggregators()),
+	}
+	ctx, sc.stop = context.WithCancel(context.WithoutCancel(ctx))
+	sc.wg.Go(func() { sc.store.Run(ctx) })
+	sc.wg.Go(func() { sc.export(ctx) })
+	return sc
+}
+
+// export merges other replicas' counts and sets the gauge every
+// subscribersExportEvery until ctx is done.
+func (sc *subscriberCounts) export(ctx context.Context) {
+	t := time.NewTicker(subscribersExportEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			rctx, cancel := context.WithTimeout(ctx, subscribersRefreshTimeout)
+			_ = sc.store.Refresh(rctx) // logged by the store
+			cancel()
+			sc.gauge.Set(sc.store.Totals())
+		}
+	}
+}
+
+// close stops the goroutines after a last write to Redis; call it before
+// closing the Redis client.
+func (sc *subscriberCounts) close() {
+	sc.stop()
+	sc.wg.Wait()
+}
+
+// metricsHandler sets the gauge from memory before each scrape, so that it
+// never lags this replica's requests.
+func (sc *subscriberCounts) metricsHandler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sc.gauge.Set(sc.store.Totals())
+		next.ServeHTTP(w, r)
+	})
+}
+
+// instrument wraps the handler of a feed route pattern so that it records
+// the subscriber count an aggregator's User-Agent announces, when the
+// request named a feed (200, or 304: aggregators poll conditionally).
+// Other patterns' handlers are returned as they are.
+func (sc *subscriberCounts) instrument(pattern string, next http.Handler) http.Handler {
+	kind, format, ok := feedRoute(pattern)
+	if !ok {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		agg, n, ok := subscribers.Parse(r.UserAgent())
+		if !ok {
+			next.ServeHTTP(w, r)
+			return
+		}
+		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		if sw.code == http.StatusOK || sw.code == http.StatusNotModified {
+			sc.store.Record(subscriberKey(kind, feed.Fold(r.PathValue("name")), format), agg, n)
+		}
+	})
+}
+
+// feedRoute reads the kind and format of a feed route pattern such as
+// "GET /tags/{name}/atom.xml"; ok is false for other patterns.
+func feedRoute(pattern string) (kind feed.Kind, format feed.Format, ok bool) {
+	_, path, _ := strings.Cut(pattern, " ")
+	file := strings.TrimPrefix(path, "/")
+	kind = feed.KindSite
+	if rest, found := strings.CutPrefix(path, "/categories/{name}/"); found {
+		kind, file = feed.KindCategory, rest
+	} else if rest, found := strings.CutPrefix(path, "/tags/{name}/"); found {
+		kind, file = feed.KindTag, rest
+	}
+	format, err := feed.ParseFormat(file)
+	return kind, format, err == nil
+}
+
+// subscriberKey is the store key of one feed document: its URL path with
+// the feed's lookup key, such as "/categories/zhuzhouribao/atom.xml".
+func subscriberKey(kind feed.Kind, key string, format feed.Format) string {
+	switch kind {
+	case feed.KindCategory:
+		return "/categories/" + url.PathEscape(key) + "/" + format.FileName()
+	case feed.KindTag:
+		return "/tags/" + url.PathEscape(key) + "/" + format.FileName()
+	}
+	return "/" + format.FileName()
+}
+
+// feedSubscribers returns the subscribers of one feed over its formats,
+// for the discovery pages.
+func (sc *subscriberCounts) feedSubscribers(kind feed.Kind, key string) int {
+	n := 0
+	for _, format := range formats {
+		for _, c := range sc.store.Feed(subscriberKey(kind, key, format)) {
+			n += c.Subscribers
+		}
+	}
+	return n
+}
+
+// statsJSON is the body of /stats.json.
+type statsJSON struct {
+	Total        int            `json:"total"`
+	Totals       map[string]int `json:"totals"` // by aggregator
+	Feeds        []statsFeed    `json:"feeds"`  // most followed first, then by path
+	FeedsOmitted int            `json:"feeds_omitted"`
+}
+
+// statsFeed is one feed document's counts.
+type statsFeed struct {
+	Path        string         `json:"path"`
+	Total       int            `json:"total"`
+	Subscribers map[string]int `json:"subscribers"` // by aggregator
+}
+
+// serveStats answers GET /stats.json: subscriber counts per feed document
+// and aggregator, and totals, merged from every replica when Redis is
+// configured and answers quickly.
+func (sc *subscriberCounts) serveStats(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), statsReadTimeout)
+	st := sc.store.Snapshot(ctx)
+	cancel()
+	out := statsJSON{Total: st.Total, Totals: map[string]int{}, Feeds: []statsFeed{}}
+	for _, c := range st.Totals {
+		out.Totals[c.Aggregator] = c.Subscribers
+	}
+	slices.SortStableFunc(st.Feeds, func(a, b subscribers.FeedCounts) int { return cmp.Compare(b.Total, a.Total) })
+	if len(st.Feeds) > maxStatsFeeds {
+		out.FeedsOmitted = len(st.Feeds) - maxStatsFeeds
+		st.Feeds = st.Feeds[:maxStatsFeeds]
+	}
+	for _, f := range st.Feeds {
+		sf := statsFeed{Path: f.Feed, Total: f.Total, Subscribers: map[string]int{}}
+		for _, c := range f.Counts {
+			sf.Subscribers[c.Aggregator] = c.Subscribers
+		}
+		out.Feeds = append(out.Feeds, sf)
+	}
+	body, err := json.Marshal(out)
+	if err != nil {
+		httpError(w, http.StatusInternalServerError, "stats unavailable")
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "public, max-age=10")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.Write(append(body, '\n'))
+}
