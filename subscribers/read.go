@@ -53,7 +53,11 @@ func (s *Store) Totals() map[string]int {
 func (s *Store) Snapshot(ctx context.Context) Stats {
 	if s.opts.Redis != nil {
 		s.mu.Lock()
-		due := s.now().Sub(s.lastRefresh) >= s.opts.ReadThrough
+		now := s.now()
+		due := now.Sub(s.lastRefresh) >= s.opts.ReadThrough
+		if due {
+			s.lastRefresh = now // also when Redis fails: ask it again after ReadThrough, not at once
+		}
 		s.mu.Unlock()
 		if due {
 			_ = s.Refresh(ctx) // logged by Refresh
