@@ -10,6 +10,8 @@ import (
 	"io/fs"
 	"net/http"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/feedwire/feedwire/feed"
@@ -35,6 +37,7 @@ type pages struct {
 	headers     []string // Content-Security-Policy value
 	latest      int      // titles listed on a category or tag page
 	subscribers subscriberFunc
+	now         func() time.Time // clock of subscriber count refreshes
 }
 
 // newPages parses the embedded templates. latest is the number of titles on
@@ -64,6 +67,7 @@ func newPages(latest int, subscribers subscriberFunc) *pages {
 			"; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"},
 		latest:      latest,
 		subscribers: subscribers,
+		now:         time.Now,
 	}
 }
 
@@ -218,8 +222,63 @@ func pageLang(site feed.Site) string {
 
 // serveHome serves the index page.
 func (s *server) serveHome(w http.ResponseWriter, r *http.Request, st *state) {
+	idx := s.home(st)
 	s.pages.setHeaders(w.Header())
-	s.serveDocument(w, r, &st.index.doc, &st.index.tags, s.cacheControl)
+	s.serveDocument(w, r, &idx.doc, &idx.tags, s.cacheControl)
+}
+
+// indexRefresh is how old the subscriber counts of the index page may get.
+const indexRefresh = time.Minute
+
+// liveIndex is the index page of one snapshot rendered again with newer
+// subscriber counts. Counts change without a new snapshot: a server started
+// before any aggregator polled would otherwise show none until the posts
+// change.
+type liveIndex struct {
+	mu   sync.Mutex             // held by the one request that renders
+	page atomic.Pointer[static] // nil until the first refresh
+	at   atomic.Int64           // clock of the counts served, in Unix ns; 0 before the first request
+}
+
+// home returns the index page of st. Without subscriber counts it is the one
+// rendered with the snapshot. With them, the first request after
+// indexRefresh renders it again while the others are served the previous
+// one; the new bytes get a new validator, so caches never serve old counts
+// under it.
+func (s *server) home(st *state) *static {
+	l := &st.live
+	page := &st.index
+	if p := l.page.Load(); p != nil {
+		page = p
+	}
+	if s.pages.subscribers == nil {
+		return page
+	}
+	now := s.pages.now().UnixNano()
+	at := l.at.Load()
+	if at == 0 {
+		l.at.CompareAndSwap(0, now)
+		return page
+	}
+	if time.Duration(now-at) < indexRefresh || !l.mu.TryLock() {
+		return page
+	}
+	defer l.mu.Unlock()
+	if l.at.Load() != at { // refreshed while this request waited for the lock
+		if p := l.page.Load(); p != nil {
+			return p
+		}
+		return page
+	}
+	idx, err := s.pages.index(st.snap, s.feedLimit)
+	if err != nil {
+		s.log.Error("index page not refreshed", "err", err)
+		l.at.Store(now)
+		return page
+	}
+	l.page.Store(&idx)
+	l.at.Store(now)
+	return &idx
 }
 
 // servePage returns the handler of the page of one category or tag.

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -325,4 +326,45 @@ func BenchmarkIndexPage(b *testing.B) {
 	}
 	b.ReportMetric(float64(buf.Len()), "bytes")
 	b.ReportMetric(float64(len(zipped)), "gzip-bytes")
+}
+
+func TestIndexSubscriberRefresh(t *testing.T) {
+	snap := loadSite(t, pageSite(t))
+	count := 5
+	clock := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	s := newServer(slog.New(slog.NewTextHandler(io.Discard, nil)), nil, serverOptions{
+		FeedLimit:   20,
+		Subscribers: func(feed.Kind, string) int { return count },
+	})
+	s.pages.now = func() time.Time { return clock }
+	if err := s.swap(snap); err != nil {
+		t.Fatal(err)
+	}
+	st := s.state.Load()
+	served := func() (validator, body string) {
+		t.Helper()
+		idx := s.home(st)
+		var b strings.Builder
+		if err := idx.doc.render(&b); err != nil {
+			t.Fatal(err)
+		}
+		return idx.doc.validator, b.String()
+	}
+	first, body := served()
+	if !strings.Contains(body, "<td>5\n") {
+		t.Fatalf("index lacks the count 5:\n%s", body)
+	}
+	count = 6
+	clock = clock.Add(indexRefresh - time.Second)
+	if v, _ := served(); v != first {
+		t.Errorf("index rendered again %v after the first request, sooner than %v", indexRefresh-time.Second, indexRefresh)
+	}
+	clock = clock.Add(2 * time.Second)
+	v, body := served()
+	if v == first || !strings.Contains(body, "<td>6\n") || strings.Contains(body, "<td>5\n") {
+		t.Errorf("index after %v: validator %s (was %s), counts not 6:\n%s", indexRefresh, v, first, body)
+	}
+	if again, _ := served(); again != v {
+		t.Errorf("refreshed index not kept: validator %s, then %s", v, again)
+	}
 }

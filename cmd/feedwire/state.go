@@ -18,7 +18,8 @@ type state struct {
 	all   []*feed.Feed             // site, categories, tags
 	feeds map[*feed.Feed]*feedMeta // precomputed for the default limit
 	opml  static
-	index static // set by server.swap: the pages render it
+	index static    // set by server.swap: the pages render it
+	live  liveIndex // index with newer subscriber counts; see server.home
 
 	replaced chan struct{} // closed when a newer state replaces this one
 }
