@@ -21,8 +21,7 @@ func (s *Snapshot) item(p *Post) (*item, error) {
 	if s.Site.FullContent {
 		it.content = content
 	}
-	s.items.put(p, it)
-	return it, nil
+	return s.items.put(p, it), nil
 }
 
 // view is what every format shows of one feed: cleaned metadata, and the

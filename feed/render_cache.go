@@ -51,13 +51,23 @@ func (c *itemCache) reset() {
 	c.cur, c.old, c.curBytes = nil, nil, 0
 }
 
-// put stores the item of p.
-func (c *itemCache) put(p *Post, it *item) {
+// put stores the item of p and returns the item to use: it, or the one
+// another goroutine stored first, so that both share its encodings.
+func (c *itemCache) put(p *Post, it *item) *item {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if first, ok := c.cur[p]; ok {
+		return first
+	}
+	if first, ok := c.old[p]; ok {
+		it = first
+	}
 	c.putLocked(p, it)
+	return it
 }
 
+// putLocked adds it to the current generation, which must not hold p,
+// starting a new generation first when it would grow past the bound.
 func (c *itemCache) putLocked(p *Post, it *item) {
 	if c.cur == nil {
 		c.cur = map[*Post]*item{}

@@ -61,6 +61,22 @@ func TestItemCachePromotes(t *testing.T) {
 	}
 }
 
+func TestItemCachePutKeepsFirst(t *testing.T) {
+	var c itemCache
+	p := &Post{Path: "p"}
+	first, second := &item{content: "1"}, &item{content: "2"}
+	if got := c.put(p, first); got != first {
+		t.Fatal("put of a new post did not keep its item")
+	}
+	before := c.curBytes
+	if got := c.put(p, second); got != first {
+		t.Error("a second put replaced the first item")
+	}
+	if c.curBytes != before {
+		t.Errorf("a second put counted the post twice: %d bytes, was %d", c.curBytes, before)
+	}
+}
+
 // TestRenderConcurrent renders every feed of one snapshot from many
 // goroutines at once, the item cache filling as they go; run with -race.
 func TestRenderConcurrent(t *testing.T) {
