@@ -60,6 +60,7 @@ func newDeps(ctx context.Context, cfg Config, log *slog.Logger) (*deps, error) {
 		ObserveRender: m.ObserveRender,
 		Instrument:    func(p string, h http.Handler) http.Handler { return m.Route(p, d.subscribers.instrument(p, h)) },
 		Stats:         http.HandlerFunc(d.subscribers.serveStats),
+		Subscribers:   d.subscribers.feedSubscribers,
 		Outer:         m.Unmatched,
 	}
 	if cfg.AccessLog {

@@ -368,3 +368,23 @@ func TestIndexSubscriberRefresh(t *testing.T) {
 		t.Errorf("refreshed index not kept: validator %s, then %s", v, again)
 	}
 }
+
+func TestPagesShowSubscribers(t *testing.T) {
+	ts := startServer(t, map[string]string{"POSTS_DIR": pageSite(t)})
+	const ua = "Feedly/1.0 (+http://www.feedly.com/fetcher.html; 42 subscribers; like FeedFetcher-Google)"
+	if resp, _ := get(t, "GET", ts.URL+"/categories/XiangtanRibao/atom.xml", map[string]string{"User-Agent": ua}); resp.StatusCode != 200 {
+		t.Fatalf("aggregator's GET: %d", resp.StatusCode)
+	}
+	_, page := get(t, "GET", ts.URL+"/categories/xiangtanribao/", nil)
+	if !bytes.Contains(page, []byte(", 42 subscribers.")) {
+		t.Errorf("category page lacks the aggregator's 42 subscribers:\n%s", page)
+	}
+	_, page = get(t, "GET", ts.URL+"/tags/plain/", nil)
+	if !bytes.Contains(page, []byte(", 0 subscribers.")) {
+		t.Errorf("tag page lacks 0 subscribers:\n%s", page)
+	}
+	_, index := get(t, "GET", ts.URL+"/", nil)
+	if !bytes.Contains(index, []byte("<th>Subscribers")) {
+		t.Errorf("index lacks the subscriber column")
+	}
+}
