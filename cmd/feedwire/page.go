@@ -28,13 +28,13 @@ var templateFS embed.FS
 type subscriberFunc func(kind feed.Kind, key string) int
 
 // pages renders the HTML discovery pages: the index of every feed, rendered
-// once per snapshot, and one page per category and tag, rendered on demand
-// and cached like a feed. html/template escapes every name and title: posts
+// once per snapshot (and again as subscriber counts age), and one page per
+// category and tag, rendered on demand and cached like a feed. html/template escapes every name and title: posts
 // are untrusted.
 type pages struct {
 	tmpl        *template.Template
 	version     string   // hash of the templates, mixed into page validators
-	headers     []string // Content-Security-Policy value
+	csp         []string // Content-Security-Policy header value
 	latest      int      // titles listed on a category or tag page
 	subscribers subscriberFunc
 	now         func() time.Time // clock of subscriber count refreshes
@@ -63,7 +63,7 @@ func newPages(latest int, subscribers subscriberFunc) *pages {
 	return &pages{
 		tmpl:    tmpl,
 		version: hex.EncodeToString(version.Sum(nil)[:4]),
-		headers: []string{"default-src 'none'; style-src " + cspHash(css) + "; script-src " + cspHash(js) +
+		csp: []string{"default-src 'none'; style-src " + cspHash(css) + "; script-src " + cspHash(js) +
 			"; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"},
 		latest:      latest,
 		subscribers: subscribers,
@@ -80,7 +80,7 @@ func cspHash(s string) string {
 
 // setHeaders sets the headers every HTML page carries.
 func (p *pages) setHeaders(h http.Header) {
-	h["Content-Security-Policy"] = p.headers
+	h["Content-Security-Policy"] = p.csp
 	h.Set("X-Content-Type-Options", "nosniff")
 }
 
@@ -296,7 +296,7 @@ func (s *server) servePage(kind feedKind) func(http.ResponseWriter, *http.Reques
 	}
 }
 
-// index renders the index page of snap, once per snapshot.
+// index renders the index page of snap, validated by its bytes.
 func (p *pages) index(snap *feed.Snapshot, limit int) (static, error) {
 	st, err := newStatic("html", "text/html; charset=utf-8", func(w io.Writer) error { return p.writeIndex(w, snap, limit) })
 	if err != nil {
