@@ -22,6 +22,7 @@ type atomFeed struct {
 // than escaped text and reads the same.
 type atomEntry struct {
 	*feeds.AtomEntry
+	Lang       string `xml:"xml:lang,attr,omitempty"` // the post's, when it has one
 	Content    *atomContent
 	Categories []atomCategory `xml:"category"`
 }
@@ -79,7 +80,7 @@ func newAtomEntry(p *Post, it *item, siteAuthor string) *atomEntry {
 		Links:     []feeds.AtomLink{{Href: cleanText(p.URL), Rel: "alternate", Type: "text/html"}},
 		Summary:   &feeds.AtomSummary{Content: it.summary, Type: "text"},
 	}
-	entry := &atomEntry{AtomEntry: e}
+	entry := &atomEntry{AtomEntry: e, Lang: cleanText(p.Lang)}
 	if it.content != "" {
 		entry.Content = &atomContent{Type: "html", Content: it.content}
 	}

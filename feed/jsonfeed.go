@@ -13,10 +13,12 @@ import (
 // jsonFeedVersion is the version URL of JSON Feed 1.1.
 const jsonFeedVersion = "https://jsonfeed.org/version/1.1"
 
-// jsonItem is gorilla's JSONItem whose content_html is always present.
+// jsonItem is gorilla's JSONItem whose content_html is always present,
+// with the post's language when it has one.
 type jsonItem struct {
 	*feeds.JSONItem
 	ContentHTML string `json:"content_html"`
+	Language    string `json:"language,omitempty"`
 }
 
 // writeJSON writes v as compact JSON Feed 1.1, without HTML escaping. The
@@ -80,7 +82,7 @@ func newJSONItem(p *Post, it *item, siteAuthor string) *jsonItem {
 	if content == "" {
 		content = "<p>" + html.EscapeString(it.summary) + "</p>"
 	}
-	return &jsonItem{JSONItem: ji, ContentHTML: content}
+	return &jsonItem{JSONItem: ji, ContentHTML: content, Language: cleanText(p.Lang)}
 }
 
 // encodeJSON returns v as compact JSON without HTML escaping and without the

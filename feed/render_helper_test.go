@@ -108,6 +108,7 @@ func handPost(t testing.TB, site Site, p string, data []byte) *Post {
 		Author:           fm["author"],
 		Description:      fm["description"],
 		ExcerptSeparator: fm["excerpt_separator"],
+		Lang:             fm["lang"],
 		Hash:             contentHash(p, data),
 		markdown:         ext == ".md" || ext == ".markdown",
 		bodyStart:        len(text) - len(rest) + len(front) + len("\n---\n"),

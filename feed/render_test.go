@@ -378,3 +378,23 @@ func TestGolden(t *testing.T) {
 		})
 	}
 }
+
+func TestRenderPostLanguage(t *testing.T) {
+	s := fixtureSnapshot(t)
+	tests := []struct {
+		format Format
+		want   string
+		count  int
+	}{
+		{Atom, `xml:lang="en-US"`, 1},
+		{JSON, `"language":"en-US"`, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.format.String(), func(t *testing.T) {
+			doc := renderString(t, s, s.SiteFeed(), tt.format, 0)
+			if n := strings.Count(doc, tt.want); n != tt.count {
+				t.Errorf("%s occurs %d times, want %d", tt.want, n, tt.count)
+			}
+		})
+	}
+}
