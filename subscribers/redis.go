@@ -48,8 +48,11 @@ for i = 2, #ARGV do
 end
 return n`
 
+// finalFlushTimeout bounds the last write Run makes when it stops.
+const finalFlushTimeout = time.Second
+
 // Run writes queued counts to Redis every FlushInterval until ctx is done,
-// then once more within Timeout. Without Redis it returns at once.
+// then once more within finalFlushTimeout. Without Redis it returns at once.
 func (s *Store) Run(ctx context.Context) {
 	if s.opts.Redis == nil {
 		return
@@ -59,7 +62,9 @@ func (s *Store) Run(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
-			_ = s.Flush(context.WithoutCancel(ctx)) // logged by Flush
+			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finalFlushTimeout)
+			_ = s.Flush(fctx) // logged by Flush
+			cancel()
 			return
 		case <-t.C:
 			_ = s.Flush(ctx)
