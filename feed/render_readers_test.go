@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,7 +35,12 @@ const sharedDir = "../../shared"
 // corpus is present, a snapshot of each of its sites loaded with Load.
 func readerSnapshots(t *testing.T) map[string]*Snapshot {
 	t.Helper()
-	out := map[string]*Snapshot{"fixtures": fixtureSnapshot(t)}
+	summaryOnly := testSite()
+	summaryOnly.FullContent = false
+	out := map[string]*Snapshot{
+		"fixtures":              fixtureSnapshot(t),
+		"fixtures-summary-only": buildSnapshot(t, summaryOnly, readFixtures(t, "testdata/render"), nil),
+	}
 	for _, dir := range []string{"corpus/finews", "corpus/quirks", "examples"} {
 		root := filepath.Join(sharedDir, dir)
 		if _, err := os.Stat(root); err != nil {
@@ -148,8 +154,12 @@ func TestRenderGofeed(t *testing.T) {
 						if err != nil {
 							t.Fatal(err)
 						}
-						if it.Content != want.content {
-							t.Errorf("item %d: content read back differs\n got %q\nwant %q", i, it.Content, want.content)
+						wantContent := want.content
+						if format == JSON && wantContent == "" {
+							wantContent = "<p>" + html.EscapeString(want.summary) + "</p>"
+						}
+						if it.Content != wantContent {
+							t.Errorf("item %d: content read back differs\n got %q\nwant %q", i, it.Content, wantContent)
 						}
 						if it.Description != want.summary {
 							t.Errorf("item %d: summary %q, want %q", i, it.Description, want.summary)
