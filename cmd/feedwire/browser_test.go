@@ -232,7 +232,8 @@ func TestBrowserDiscoveryPages(t *testing.T) {
 		}
 	}
 	sample := escaped
-	for i, stride := 0, max(1, len(plain)/(300-len(escaped))); i < len(plain); i += stride {
+	room := max(1, 300-len(escaped))
+	for i, stride := 0, (len(plain)+room-1)/room; i < len(plain); i += stride {
 		sample = append(sample, plain[i])
 	}
 
