@@ -122,7 +122,7 @@ func subscriberWordAt(ua string, i int) bool {
 }
 
 // aggregatorOf names the aggregator whose product token ua carries. The
-// order matters: Feedly's agent says "like FeedFetcher-Google", NewsBlur's
+// order matters: Feedly's User-Agent says "like FeedFetcher-Google", NewsBlur's
 // carries a site URL that may say anything.
 func aggregatorOf(ua string) string {
 	switch {
