@@ -3,7 +3,7 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: build run test lint bench bench-load bench-render bench-http image
+.PHONY: build run test lint bench bench-load bench-render bench-http bench-reload image
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/feedwire ./cmd/feedwire
@@ -24,7 +24,12 @@ lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-bench: bench-load bench-render bench-http
+bench: bench-load bench-render bench-http bench-reload
+
+# Time from writing one post into a 100,000-post site to serving it, and the
+# reload's CPU time against a cold load.
+bench-reload:
+	bench/reload.sh
 
 # Cold loads of generated 10,000- and 100,000-post sites, and hugo on the
 # 10,000 (BENCH_DIR, BENCH_SIZES, BENCH_ROUNDS, BENCH_HUGO: see bench/load.sh).

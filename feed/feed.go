@@ -80,6 +80,8 @@ type Post struct {
 	ID               string    // permanent item ID, an ASCII IRI
 	Hash             [32]byte  // content hash: path and file bytes
 
+	catKeys   []string  // Fold of each of Categories, computed once at load
+	tagKeys   []string  // Fold of each of Tags
 	markdown  bool      // body is Markdown, rendered on demand
 	bodyStart int       // byte offset of the body in the file
 	size      int64     // file size at load time

@@ -111,8 +111,8 @@ func NewSnapshot(site Site, fsys fs.FS, posts []*Post, problems []Problem, now t
 	s.site = &Feed{Kind: KindSite, Posts: visible}
 	s.site.seed = feedSeed(settings, s.site)
 	for _, p := range visible {
-		s.add(s.byCategory, &s.categories, KindCategory, p.Categories, p)
-		s.add(s.byTag, &s.tags, KindTag, p.Tags, p)
+		s.add(s.byCategory, &s.categories, KindCategory, p.Categories, p.catKeys, p)
+		s.add(s.byTag, &s.tags, KindTag, p.Tags, p.tagKeys, p)
 	}
 	for _, list := range [][]*Feed{s.categories, s.tags} {
 		slices.SortFunc(list, func(a, b *Feed) int { return strings.Compare(a.Key, b.Key) })
@@ -125,11 +125,17 @@ func NewSnapshot(site Site, fsys fs.FS, posts []*Post, problems []Problem, now t
 
 // add appends p to the feed of each name, creating feeds as needed. Posts
 // arrive newest first, so the first spelling seen is the display name.
-func (s *Snapshot) add(index map[string]*Feed, list *[]*Feed, kind Kind, names []string, p *Post) {
+// folded holds the names' keys when the loader computed them.
+func (s *Snapshot) add(index map[string]*Feed, list *[]*Feed, kind Kind, names, folded []string, p *Post) {
 	var small [8]string
 	keys := small[:0]
-	for _, name := range names {
-		key := Fold(name)
+	for i, name := range names {
+		var key string
+		if len(folded) == len(names) {
+			key = folded[i]
+		} else {
+			key = Fold(name)
+		}
 		if key == "" || slices.Contains(keys, key) {
 			continue
 		}

@@ -40,12 +40,20 @@ type LoadOptions struct {
 	// content hash, which skips parsing a file that a checkout rewrote with
 	// the same bytes. Results are the same with or without it.
 	Previous *Snapshot
+	// Changed, with Previous, lists every file (slash paths below the root)
+	// that may have changed since Previous was loaded, as a file watcher
+	// reports them: the tree is then not walked, and the other posts of
+	// Previous are kept without even a stat. nil means unknown: every file
+	// is checked.
+	Changed []string
 }
 
 // candidate is one file that may be a post.
 type candidate struct {
 	path       string
 	categories []string // from the folders above _posts
+	inPosts    bool     // in a _posts folder
+	changed    bool     // named by LoadOptions.Changed: read it, trust no stamp
 }
 
 // Load reads every post below the Jekyll site root fsys and indexes them.
@@ -60,14 +68,23 @@ type candidate struct {
 // the result is the same whatever the order they finish in.
 func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) (*Snapshot, error) {
 	cfg := newLoadConfig(opts)
-	cands, problems, err := findPosts(ctx, fsys)
+	old := newReuse(opts.Previous, cfg, opts.Changed)
+	var kept, cands = []*Post(nil), []candidate(nil)
+	var problems []Problem
+	var err error
+	if old != nil && old.hinted {
+		if _, err := fs.Stat(fsys, "."); err != nil {
+			return nil, fmt.Errorf("feed: read posts root: %w", err)
+		}
+		kept, problems, cands = old.split(opts.Changed)
+	} else if cands, problems, err = findPosts(ctx, fsys); err != nil {
+		return nil, err
+	}
+	posts, fileProblems, err := parseAll(ctx, fsys, cands, cfg, opts.Workers, old)
 	if err != nil {
 		return nil, err
 	}
-	posts, fileProblems, err := parseAll(ctx, fsys, cands, cfg, opts.Workers, newReuse(opts.Previous, cfg))
-	if err != nil {
-		return nil, err
-	}
+	posts = append(kept, posts...)
 	problems = append(problems, fileProblems...)
 	slices.SortFunc(problems, func(a, b Problem) int {
 		if c := strings.Compare(a.Path, b.Path); c != 0 {
@@ -135,12 +152,10 @@ func findPosts(ctx context.Context, fsys fs.FS) ([]candidate, []Problem, error) 
 		if !isPostFile(name) {
 			return nil
 		}
-		dirs := strings.Split(path.Dir(p), "/")
-		if i := slices.Index(dirs, "_posts"); i >= 0 {
-			cats := slices.DeleteFunc(slices.Clone(dirs[:i]), func(s string) bool { return s == "." })
-			inPosts = append(inPosts, candidate{path: p, categories: cats})
+		if c := newCandidate(p); c.inPosts {
+			inPosts = append(inPosts, c)
 		} else {
-			all = append(all, candidate{path: p})
+			all = append(all, c)
 		}
 		return nil
 	})
@@ -154,6 +169,18 @@ func findPosts(ctx context.Context, fsys fs.FS) ([]candidate, []Problem, error) 
 		return inPosts, problems, nil
 	}
 	return all, problems, nil
+}
+
+// newCandidate describes the post file at p: whether it is in a _posts
+// folder, and the categories the folders above that give it.
+func newCandidate(p string) candidate {
+	dirs := strings.Split(path.Dir(p), "/")
+	i := slices.Index(dirs, "_posts")
+	if i < 0 {
+		return candidate{path: p}
+	}
+	cats := slices.DeleteFunc(slices.Clone(dirs[:i]), func(s string) bool { return s == "." })
+	return candidate{path: p, categories: cats, inPosts: true}
 }
 
 // isPostFile reports whether a file name is a post: .md, .markdown or
@@ -184,7 +211,7 @@ func parseAll(ctx context.Context, fsys fs.FS, cands []candidate, cfg *loadConfi
 		wg.Go(func() {
 			var buf []byte
 			for i := range next {
-				if p := old.unchanged(fsys, cands[i].path); p != nil {
+				if p := old.unchanged(fsys, cands[i]); p != nil {
 					posts[i] = p
 					continue
 				}
@@ -222,6 +249,9 @@ func parseAll(ctx context.Context, fsys fs.FS, cands []candidate, cfg *loadConfi
 // it. A nil post and nil problem means the file is deliberately left out.
 func loadFile(fsys fs.FS, c candidate, cfg *loadConfig, buf []byte, old *reuse) (*Post, *Problem, []byte) {
 	data, size, modTime, err := readLimited(fsys, c.path, cfg.maxBytes, buf)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, buf // deleted since it was listed
+	}
 	if err != nil {
 		var tooBig *tooLargeError
 		if errors.As(err, &tooBig) {

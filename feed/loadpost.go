@@ -95,6 +95,7 @@ func parsePost(p string, data []byte, folderCats []string, cfg *loadConfig) (*Po
 	}
 	post.Categories = mergeNames(fm.categories, fm.categoryList, folderCats)
 	post.Tags = mergeNames(fm.tags, fm.tagList)
+	post.catKeys, post.tagKeys = foldAll(post.Categories), foldAll(post.Tags)
 
 	pattern := cfg.pattern
 	if fm.permalink != "" {
@@ -237,4 +238,17 @@ func crlfToLF(body []byte) []byte {
 		return body
 	}
 	return bytes.ReplaceAll(body, []byte("\r\n"), []byte("\n"))
+}
+
+// foldAll returns the lookup key of each name, so that indexing (again at
+// every reload) need not fold them.
+func foldAll(names []string) []string {
+	if len(names) == 0 {
+		return nil
+	}
+	keys := make([]string, len(names))
+	for i, n := range names {
+		keys[i] = Fold(n)
+	}
+	return keys
 }

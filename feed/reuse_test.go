@@ -55,19 +55,33 @@ func TestLoadReusesUnchangedPosts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts.Previous = nil
+	opts.Changed = []string{"_posts/2026-10-01-p0.md", "_posts/2026-10-02-p1.md", "_posts/2026-10-03-p2.md",
+		"_posts/2026-10-08-new.md", "_drafts/2026-10-08-draft.md", "_posts/notes.txt"}
+	hinted, err := Load(context.Background(), fsys, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Previous, opts.Changed = nil, nil
 	fresh, err := Load(context.Background(), fsys, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	after, want := byPath(reloaded), byPath(fresh)
-	if len(after) != len(want) {
-		t.Fatalf("reload has %d posts, a fresh load %d", len(after), len(want))
-	}
-	for path, w := range want {
-		if !reflect.DeepEqual(after[path], w) {
-			t.Errorf("%s: reloaded post differs from a fresh load:\n%+v\n%+v", path, after[path], w)
+	for name, got := range map[string]map[string]*Post{"stat": after, "hinted": byPath(hinted)} {
+		if len(got) != len(want) {
+			t.Fatalf("%s reload has %d posts, a fresh load %d", name, len(got), len(want))
 		}
+		for path, w := range want {
+			if !reflect.DeepEqual(got[path], w) {
+				t.Errorf("%s reload: %s differs from a fresh load:\n%+v\n%+v", name, path, got[path], w)
+			}
+		}
+	}
+	if len(hinted.Problems) != 0 {
+		t.Errorf("hinted reload reported %v", hinted.Problems)
+	}
+	if byPath(hinted)["_posts/2026-10-04-p3.md"] != before["_posts/2026-10-04-p3.md"] {
+		t.Error("hinted reload did not keep an unchanged post")
 	}
 	tests := []struct {
 		path  string

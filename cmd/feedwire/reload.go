@@ -59,14 +59,19 @@ func (d *deps) keepLoaded(ctx context.Context, loaded func()) {
 		case <-ctx.Done():
 			return
 		case <-changes:
-			swapped = d.reload(ctx, true)
+			changed, full := d.watcher.take()
+			d.log.Debug("posts changed", "files", len(changed), "full", full)
+			if full {
+				changed = nil
+			}
+			swapped = d.reload(ctx, true, changed)
 		case <-poll:
-			swapped = d.reload(ctx, true)
+			swapped = d.reload(ctx, true, nil)
 		case <-d.server.stale:
-			swapped = d.reload(ctx, true)
+			swapped = d.reload(ctx, true, nil)
 		case <-hup:
 			d.log.Info("SIGHUP: full reload")
-			swapped = d.reload(ctx, false)
+			swapped = d.reload(ctx, false, nil)
 		case <-publish.C:
 			swapped = d.republish()
 		}
@@ -81,7 +86,7 @@ func (d *deps) keepLoaded(ctx context.Context, loaded func()) {
 func (d *deps) firstLoad(ctx context.Context) bool {
 	backoff := time.Second
 	for {
-		err := d.loadAndSwap(ctx, nil)
+		err := d.loadAndSwap(ctx, nil, nil)
 		if err == nil {
 			return true
 		}
@@ -99,15 +104,17 @@ func (d *deps) firstLoad(ctx context.Context) bool {
 }
 
 // reload loads the posts again, reusing what did not change when
-// incremental, and swaps the result in. A reload that cannot read the posts
-// keeps the current snapshot: the server stays ready.
-func (d *deps) reload(ctx context.Context, incremental bool) bool {
+// incremental, and swaps the result in. changed, when not nil, names every
+// file that changed (from the watcher): nothing else is looked at. A reload
+// that cannot read the posts keeps the current snapshot: the server stays
+// ready.
+func (d *deps) reload(ctx context.Context, incremental bool, changed []string) bool {
 	var prev *feed.Snapshot
 	if incremental {
 		prev = d.server.snapshot()
 	}
 	start := time.Now()
-	err := d.loadAndSwap(ctx, prev)
+	err := d.loadAndSwap(ctx, prev, changed)
 	switch {
 	case errors.Is(err, errUnchanged):
 		d.metrics.ObserveReload(metrics.ResultUnchanged, time.Since(start))
@@ -129,14 +136,14 @@ var errUnchanged = errors.New("posts unchanged")
 // loadAndSwap loads a snapshot (reusing prev's unchanged posts when prev is
 // not nil) and swaps it in, unless it serves exactly what the current one
 // does.
-func (d *deps) loadAndSwap(ctx context.Context, prev *feed.Snapshot) error {
+func (d *deps) loadAndSwap(ctx context.Context, prev *feed.Snapshot, changed []string) error {
 	start := time.Now()
-	snap, err := loadSnapshot(ctx, d.cfg, start, prev)
+	snap, err := loadSnapshot(ctx, d.cfg, start, prev, changed)
 	if err != nil {
 		return err
 	}
-	if d.watcher != nil {
-		d.watcher.sync()
+	if d.watcher != nil && (prev == nil || changed == nil) {
+		d.watcher.sync() // folders may have come or gone
 	}
 	if cur := d.server.snapshot(); cur != nil && sameSnapshot(cur, snap) {
 		return errUnchanged

@@ -81,8 +81,9 @@ func defaultSiteURL(addr string) string {
 }
 
 // loadSnapshot reads the posts and indexes them as of now, reusing the
-// unchanged posts of prev when it is not nil.
-func loadSnapshot(ctx context.Context, cfg Config, now time.Time, prev *feed.Snapshot) (*feed.Snapshot, error) {
+// unchanged posts of prev when it is not nil; changed, when not nil, names
+// every file that may differ from prev.
+func loadSnapshot(ctx context.Context, cfg Config, now time.Time, prev *feed.Snapshot, changed []string) (*feed.Snapshot, error) {
 	fsys, err := postsFS(cfg)
 	if err != nil {
 		return nil, err
@@ -91,7 +92,7 @@ func loadSnapshot(ctx context.Context, cfg Config, now time.Time, prev *feed.Sna
 	if err != nil {
 		return nil, err
 	}
-	return feed.Load(ctx, fsys, feed.LoadOptions{Site: site, MaxPostBytes: cfg.MaxPostBytes, Now: now, Previous: prev})
+	return feed.Load(ctx, fsys, feed.LoadOptions{Site: site, MaxPostBytes: cfg.MaxPostBytes, Now: now, Previous: prev, Changed: changed})
 }
 
 // check runs `feedwire check [DIR]`: every problem of DIR (default

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -29,7 +30,12 @@ type watcher struct {
 	root    string // as configured; may be a symlink
 	fsw     *fsnotify.Watcher
 	log     *slog.Logger
-	watched map[string]bool
+	watched map[string]bool // folders watched, by absolute path
+
+	mu       sync.Mutex
+	resolved string          // root with symlinks resolved at the last sync
+	changed  map[string]bool // files changed since the last take, slash paths below the root
+	full     bool            // something happened that file paths cannot describe
 }
 
 // newWatcher starts watching root. Call sync after each load so that new
@@ -39,7 +45,8 @@ func newWatcher(root string, log *slog.Logger) (*watcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &watcher{C: make(chan struct{}, 1), root: filepath.Clean(root), fsw: fsw, log: log, watched: map[string]bool{}}
+	w := &watcher{C: make(chan struct{}, 1), root: filepath.Clean(root), fsw: fsw, log: log,
+		watched: map[string]bool{}, changed: map[string]bool{}}
 	if err := fsw.Add(filepath.Dir(w.root)); err != nil {
 		log.Warn("cannot watch the posts folder's parent; symlink swaps are seen by polling only", "err", err)
 	}
@@ -54,6 +61,9 @@ func (w *watcher) sync() {
 	if err != nil {
 		return
 	}
+	w.mu.Lock()
+	w.resolved = resolved
+	w.mu.Unlock()
 	want := map[string]bool{}
 	filepath.WalkDir(resolved, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || !d.IsDir() {
@@ -98,6 +108,7 @@ func (w *watcher) run(ctx context.Context) {
 			if !w.relevant(ev) {
 				continue
 			}
+			w.note(ev)
 			if deadline == nil {
 				deadline = time.After(maxDebounce)
 			}
@@ -109,6 +120,9 @@ func (w *watcher) run(ctx context.Context) {
 			// An overflow loses events: reload anyway, the load compares
 			// every file.
 			w.log.Warn("file watch error; reloading", "err", err)
+			w.mu.Lock()
+			w.full = true
+			w.mu.Unlock()
 			if errors.Is(err, fsnotify.ErrEventOverflow) && deadline == nil {
 				deadline = time.After(0)
 			}
@@ -129,6 +143,46 @@ func (w *watcher) relevant(ev fsnotify.Event) bool {
 		return false
 	}
 	return !ev.Has(fsnotify.Chmod)
+}
+
+// note records what an event changed: a file below the root by its path;
+// anything else (the root's link swapped, a folder created, removed or
+// renamed) as a change that needs a full look.
+func (w *watcher) note(ev fsnotify.Event) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	rel, err := filepath.Rel(w.resolved, ev.Name)
+	switch {
+	case w.resolved == "" || err != nil || rel == "." || strings.HasPrefix(rel, ".."+string(filepath.Separator)):
+		w.full = true // the root itself, or its link in the parent folder
+	case w.watched[ev.Name]:
+		w.full = true // a watched folder was removed or renamed
+	case ev.Has(fsnotify.Create) && isDir(ev.Name):
+		w.full = true // a new folder: its files may predate its watch
+	default:
+		w.changed[filepath.ToSlash(rel)] = true
+	}
+}
+
+// take returns the files changed since the last take, or full when the
+// changes cannot be described by file paths; then it starts afresh.
+func (w *watcher) take() (changed []string, full bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	full = w.full
+	if !full {
+		changed = make([]string, 0, len(w.changed))
+		for p := range w.changed {
+			changed = append(changed, p)
+		}
+	}
+	w.changed, w.full = map[string]bool{}, false
+	return changed, full
+}
+
+func isDir(p string) bool {
+	info, err := os.Lstat(p)
+	return err == nil && info.IsDir()
 }
 
 func (w *watcher) signal() {
