@@ -48,10 +48,6 @@ func (s *server) serveOPML(w http.ResponseWriter, r *http.Request, st *state) {
 	s.serveDocument(w, r, &st.opml.doc, &st.opml.tags, s.cacheControl)
 }
 
-func (s *server) serveIndex(w http.ResponseWriter, r *http.Request, st *state) {
-	s.serveDocument(w, r, &st.index.doc, &st.index.tags, s.cacheControl)
-}
-
 // lookup finds the feed a route names.
 func lookup(snap *feed.Snapshot, kind feedKind, name string) (*feed.Feed, error) {
 	switch kind {
