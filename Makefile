@@ -12,7 +12,7 @@ run:
 	$(GO) run ./cmd/feedwire serve
 
 test: lint tools/node_modules
-	$(GO) test -count=1 -timeout 30m ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 # Validators the tests run (JSON Feed schema via ajv). Without npm the tests
 # that need them skip locally; CI installs npm and runs them.
