@@ -64,7 +64,10 @@ func writeAtom(w io.Writer, v *view) error {
 	if v.hub != "" {
 		doc.Links = append(doc.Links, feeds.AtomLink{Href: v.hub, Rel: "hub"})
 	}
-	return writeXMLItems(w, doc, "\n</feed>", len(v.posts), func(i int) ([]byte, error) {
+	return writeXMLItems(w, doc, "\n</feed>", len(v.posts)+len(v.tombstones), func(i int) ([]byte, error) {
+		if i >= len(v.posts) {
+			return deletedEntry(v.tombstones[i-len(v.posts)], "  "), nil
+		}
 		p, it := v.posts[i], v.items[i]
 		return it.encoded(Atom, func() ([]byte, error) { return encodeXMLElement(newAtomEntry(p, it, v.author), "  ") })
 	})

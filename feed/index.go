@@ -23,7 +23,8 @@ type Feed struct {
 	Key   string  // folded name used for lookups and URLs
 	Posts []*Post // newest first; date, then path as tie-break
 
-	seed [32]byte // hash of the feed's identity and site settings
+	seed       [32]byte    // hash of the feed's identity and site settings
+	tombstones []Tombstone // deleted entries its RSS and Atom documents show
 }
 
 // Snapshot is an immutable index of loaded posts. It is safe for concurrent
@@ -42,6 +43,7 @@ type Snapshot struct {
 	byTag       map[string]*Feed
 	nextPublish time.Time
 	items       itemCache // processed item content, shared by the formats
+	tombstones  []Tombstone
 }
 
 // Fold returns the lookup key of a category or tag name: Unicode NFC with
@@ -154,7 +156,11 @@ func (s *Snapshot) add(index map[string]*Feed, list *[]*Feed, kind Kind, names, 
 // has come appear in their feeds. Nothing is read again; feeds whose posts
 // did not change keep their validators.
 func (s *Snapshot) At(now time.Time) *Snapshot {
-	return NewSnapshot(s.Site, s.fsys, s.all, s.Problems, now)
+	n := NewSnapshot(s.Site, s.fsys, s.all, s.Problems, now)
+	if len(s.tombstones) == 0 {
+		return n
+	}
+	return n.WithTombstones(s.tombstones)
 }
 
 // comparePosts orders posts newest first, then by path.
@@ -226,8 +232,10 @@ func (f *Feed) Updated(n int) time.Time {
 
 // Validator returns a strong validator for the document of the first n posts
 // of f in format: a hash of the renderer version, the site settings, the
-// feed's identity, the format and its items' content hashes. It is equal in
-// every process that loads the same files with the same settings.
+// feed's identity, the format and its items' content hashes, and, for RSS
+// and Atom, the deleted entries the feed shows (a feed without any keeps the
+// validator it had before tombstones existed). It is equal in every process
+// that loads the same files with the same settings and tombstones.
 func (f *Feed) Validator(format string, n int) string {
 	h := sha256.New()
 	h.Write(f.seed[:])
@@ -237,6 +245,15 @@ func (f *Feed) Validator(format string, n int) string {
 	h.Write(buf[:])
 	for _, p := range f.Limit(n) {
 		h.Write(p.Hash[:])
+	}
+	if len(f.tombstones) > 0 && (format == RSS.String() || format == Atom.String()) {
+		h.Write([]byte("\x00tombstones"))
+		for _, t := range f.tombstones {
+			h.Write([]byte(t.ID))
+			h.Write([]byte{0})
+			binary.BigEndian.PutUint64(buf[:], uint64(t.When.Unix()))
+			h.Write(buf[:])
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }

@@ -32,6 +32,7 @@ type view struct {
 	updated                                      time.Time
 	posts                                        []*Post
 	items                                        []*item
+	tombstones                                   []Tombstone // RFC 6721 deleted entries, RSS and Atom only
 }
 
 // view gathers what the document of the first limit posts of f shows.
@@ -48,6 +49,7 @@ func (s *Snapshot) view(f *Feed, format Format, limit int) (*view, error) {
 		lang:        cleanText(site.Lang),
 		author:      cleanText(site.Author),
 		hub:         cleanText(site.WebSubHub),
+		tombstones:  f.tombstones,
 		updated:     time.Unix(0, 0).UTC(), // a feed without posts: fixed, never the clock
 		posts:       f.Limit(limit),
 	}
