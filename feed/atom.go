@@ -13,8 +13,9 @@ import (
 // each entry's cached bytes in.
 type atomFeed struct {
 	*feeds.AtomFeed
-	Lang  string           `xml:"xml:lang,attr,omitempty"`
-	Links []feeds.AtomLink `xml:"link"`
+	Lang    string           `xml:"xml:lang,attr,omitempty"`
+	Links   []feeds.AtomLink `xml:"link"`
+	Archive *fhArchive       // set in RFC 5005 archive documents
 }
 
 // atomEntry is gorilla's AtomEntry with a category element per term, and
@@ -50,7 +51,7 @@ func writeAtom(w io.Writer, v *view) error {
 		AtomFeed: &feeds.AtomFeed{
 			Xmlns:    nsAtom,
 			Title:    v.title,
-			Id:       v.self,
+			Id:       v.id,
 			Updated:  v.updated.Format(time.RFC3339),
 			Subtitle: v.description,
 			Author:   &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: author}},
@@ -64,6 +65,10 @@ func writeAtom(w io.Writer, v *view) error {
 	if v.hub != "" {
 		doc.Links = append(doc.Links, feeds.AtomLink{Href: v.hub, Rel: "hub"})
 	}
+	for _, l := range v.links {
+		doc.Links = append(doc.Links, feeds.AtomLink{Href: cleanText(l.href), Rel: l.rel, Type: Atom.mediaType()})
+	}
+	doc.Archive = v.fhArchive()
 	return writeXMLItems(w, doc, "\n</feed>", len(v.posts)+len(v.tombstones), func(i int) ([]byte, error) {
 		if i >= len(v.posts) {
 			return deletedEntry(v.tombstones[i-len(v.posts)], "  "), nil

@@ -31,7 +31,7 @@ func writeJSON(w io.Writer, v *view) error {
 		Title:       v.title,
 		Language:    v.lang,
 		HomePageUrl: v.home,
-		FeedUrl:     v.self,
+		FeedUrl:     v.id,
 		Description: v.description,
 	}
 	if v.author != "" {
@@ -40,12 +40,24 @@ func writeJSON(w io.Writer, v *view) error {
 	if v.hub != "" {
 		doc.Hubs = []*feeds.JSONHub{{Type: "WebSub", Url: v.hub}}
 	}
+	hist := v.jsonHistory()
+	if hist != nil {
+		doc.NextUrl = hist.Next
+	}
 	head, err := encodeJSON(doc) // Items is empty, so omitted: {...}
 	if err != nil {
 		return err
 	}
 	bw := bufio.NewWriterSize(w, 32<<10)
 	bw.Write(head[:len(head)-1]) // without the closing brace
+	if hist != nil {
+		b, err := encodeJSON(hist)
+		if err != nil {
+			return err
+		}
+		bw.WriteString(`,"_history":`)
+		bw.Write(b)
+	}
 	bw.WriteString(`,"items":[`)
 	for i, p := range v.posts {
 		it := v.items[i]

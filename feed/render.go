@@ -24,22 +24,22 @@ func (s *Snapshot) item(p *Post) (*item, error) {
 	return s.items.put(p, it), nil
 }
 
-// view is what every format shows of one feed: cleaned metadata, and the
-// posts with their processed items.
+// view is what every format shows of one document: cleaned metadata, and
+// the posts with their processed items.
 type view struct {
 	title, description, home, self, lang, author string
+	id                                           string // the feed's identity: its current document's URL
 	hub                                          string
+	links                                        []link // RFC 5005 paging and archive links
+	archive                                      bool   // an RFC 5005 archive document
 	updated                                      time.Time
 	posts                                        []*Post
 	items                                        []*item
 	tombstones                                   []Tombstone // RFC 6721 deleted entries, RSS and Atom only
 }
 
-// view gathers what the document of the first limit posts of f shows.
-func (s *Snapshot) view(f *Feed, format Format, limit int) (*view, error) {
-	if limit <= 0 {
-		limit = -1
-	}
+// view gathers what a document of f showing posts shows.
+func (s *Snapshot) view(f *Feed, format Format, posts []*Post) (*view, error) {
 	site := s.Site
 	v := &view{
 		title:       cleanText(site.Title),
@@ -51,8 +51,9 @@ func (s *Snapshot) view(f *Feed, format Format, limit int) (*view, error) {
 		hub:         cleanText(site.WebSubHub),
 		tombstones:  f.tombstones,
 		updated:     time.Unix(0, 0).UTC(), // a feed without posts: fixed, never the clock
-		posts:       f.Limit(limit),
+		posts:       posts,
 	}
+	v.id = v.self
 	if f.Kind != KindSite {
 		v.title = cleanText(site.Title + " · " + f.Name)
 	}
@@ -98,14 +99,18 @@ func authorOf(p *Post, site string) string {
 }
 
 // Render writes the document of the first limit posts of f in format to w;
-// limit ≤ 0 means every post. The same snapshot always gives the same bytes.
-// If a post's file cannot be read, or changed since it was loaded, Render
-// returns that error (wrapping ErrChanged or the fs error) before writing
-// anything; an error of w is returned as it happens.
+// limit ≤ 0 means every post. It is page 1 of RenderPage with limit posts a
+// page. The same snapshot always gives the same bytes. If a post's file
+// cannot be read, or changed since it was loaded, Render returns that error
+// (wrapping ErrChanged or the fs error) before writing anything; an error of
+// w is returned as it happens.
 func (s *Snapshot) Render(w io.Writer, f *Feed, format Format, limit int) error {
-	if f == nil {
-		return fmt.Errorf("feed: render: %w", ErrNotFound)
-	}
+	return s.RenderPage(w, f, format, Paging{Size: limit, Page: 1})
+}
+
+// render writes a document of f in format showing posts, after adjust has
+// set what differs between the feed's documents: self URL and links.
+func (s *Snapshot) render(w io.Writer, f *Feed, format Format, posts []*Post, adjust func(*view)) error {
 	var write func(io.Writer, *view) error
 	switch format {
 	case RSS:
@@ -117,8 +122,9 @@ func (s *Snapshot) Render(w io.Writer, f *Feed, format Format, limit int) error 
 	default:
 		return fmt.Errorf("feed: render: %w: %s", ErrFormat, format)
 	}
-	v, err := s.view(f, format, limit)
+	v, err := s.view(f, format, posts)
 	if err == nil {
+		adjust(v)
 		err = write(w, v)
 	}
 	if err != nil {

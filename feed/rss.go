@@ -32,7 +32,8 @@ type rssDoc struct {
 // without items; writeXMLItems puts each item's cached bytes in.
 type rssChannel struct {
 	*feeds.RssFeed
-	Links []atomLink `xml:"atom:link"`
+	Links   []atomLink `xml:"atom:link"`
+	Archive *fhArchive // set in RFC 5005 archive documents
 }
 
 // atomLink is an atom:link element inside RSS.
@@ -80,6 +81,10 @@ func writeRSS(w io.Writer, v *view) error {
 	if v.hub != "" {
 		ch.Links = append(ch.Links, atomLink{Href: v.hub, Rel: "hub"})
 	}
+	for _, l := range v.links {
+		ch.Links = append(ch.Links, atomLink{Href: cleanText(l.href), Rel: l.rel, Type: RSS.mediaType()})
+	}
+	ch.Archive = v.fhArchive()
 	doc := &rssDoc{
 		Version: "2.0",
 		NSAtom:  nsAtom,
