@@ -8,7 +8,9 @@
 #   (a) GET the feed                              -> 200
 #   (b) GET with If-None-Match: <its ETag>        -> 304
 #   (c) GET with Accept-Encoding: gzip            -> 200, gzip variant
-# and prints req/s, p99 latency and the feedwire/nginx ratio for each.
+# and prints req/s, p99 latency and the feedwire/nginx ratio for each. A third
+# server, bench/stdlib (the least a Go net/http server can do to give the same
+# answers), runs alongside as the floor of what net/http itself costs.
 #
 # Environment:
 #   BENCH_DURATION  wrk duration per run (default 10s)
@@ -57,16 +59,17 @@ done
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/feedwire-bench-http.XXXXXX")
 FW_PID=""
 NGINX_PID=""
+SL_PID=""
 
 # shellcheck disable=SC2317 # called through the EXIT trap
 cleanup() {
 	local rc=$?
-	for pid in "$NGINX_PID" "$FW_PID"; do
+	for pid in "$NGINX_PID" "$FW_PID" "$SL_PID"; do
 		if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
 			kill -TERM "$pid" 2>/dev/null || true
 		fi
 	done
-	for pid in "$NGINX_PID" "$FW_PID"; do
+	for pid in "$NGINX_PID" "$FW_PID" "$SL_PID"; do
 		if [ -n "$pid" ]; then
 			wait "$pid" 2>/dev/null || true
 		fi
@@ -233,29 +236,44 @@ NGINX_PID=$!
 wait_ready "$NG$FEED_PATH" "$NGINX_PID" nginx
 NGINX_VERSION=$("$NGINX" -v 2>&1 | sed 's|.*nginx/||')
 
+# --- the net/http floor --------------------------------------------------------------
+
+go build -o "$TMP/stdlib" ./bench/stdlib || die "go build ./bench/stdlib failed"
+SL_PORT=$(free_port)
+SL="http://$HOST:$SL_PORT"
+"${SERVER_CPU[@]}" "$TMP/stdlib" -addr "$HOST:$SL_PORT" -body "$TMP/docroot/feed.xml" -gzip "$TMP/docroot/feed.xml.gz" \
+	-etag "$ETAG" -etag-gzip "$ETAG_GZ" -type "$CTYPE" -cache-control "$CACHE_CONTROL" -last-modified "$LAST_MODIFIED" \
+	>"$TMP/stdlib.log" 2>&1 &
+SL_PID=$!
+wait_ready "$SL$FEED_PATH" "$SL_PID" stdlib
+
 # --- both answer alike -------------------------------------------------------------
 
-# same CASE [curl header args...]: fetch from nginx, compare with feedwire's answer.
+# same CASE BASE DIR [curl header args...]: fetch from BASE, compare with feedwire's answer.
 same() {
-	local c=$1 fw_status ng_status h
-	shift
+	local c=$1 base=$2 dir=$3 fw_status ng_status h
+	shift 3
+	mkdir -p "$TMP/$dir"
 	fw_status=$(fetch "$FW" "$TMP/fw/$c" "$@")
-	ng_status=$(fetch "$NG" "$TMP/ng/$c" "$@")
+	ng_status=$(fetch "$base" "$TMP/$dir/$c" "$@")
 	[ "$fw_status" = "$ng_status" ] || die "($c) status: feedwire $fw_status, nginx $ng_status"
 	for h in ETag Content-Type Content-Encoding Vary Cache-Control; do
 		if [ "$c" = b ] && [ "$h" = Content-Type ]; then
 			continue # a 304 has no body, its Content-Type is not compared
 		fi
-		[ "$(header "$TMP/fw/$c.hdr" "$h")" = "$(header "$TMP/ng/$c.hdr" "$h")" ] ||
-			die "($c) $h: feedwire [$(header "$TMP/fw/$c.hdr" "$h")], nginx [$(header "$TMP/ng/$c.hdr" "$h")]"
+		[ "$(header "$TMP/fw/$c.hdr" "$h")" = "$(header "$TMP/$dir/$c.hdr" "$h")" ] ||
+			die "($c) $h: feedwire [$(header "$TMP/fw/$c.hdr" "$h")], $dir [$(header "$TMP/$dir/$c.hdr" "$h")]"
 	done
-	cmp -s "$TMP/fw/$c.body" "$TMP/ng/$c.body" ||
-		die "($c) body: feedwire $(wc -c <"$TMP/fw/$c.body") bytes, nginx $(wc -c <"$TMP/ng/$c.body") bytes, not identical"
-	echo "bench-http: ($c) both $fw_status, ETag $(header "$TMP/fw/$c.hdr" ETag), $(wc -c <"$TMP/fw/$c.body") body bytes, identical"
+	cmp -s "$TMP/fw/$c.body" "$TMP/$dir/$c.body" ||
+		die "($c) body: feedwire $(wc -c <"$TMP/fw/$c.body") bytes, $dir $(wc -c <"$TMP/$dir/$c.body") bytes, not identical"
+	echo "bench-http: ($c) feedwire and $dir both $fw_status, ETag $(header "$TMP/fw/$c.hdr" ETag), $(wc -c <"$TMP/fw/$c.body") body bytes, identical"
 }
-same a
-same b -H "If-None-Match: $ETAG"
-same c -H 'Accept-Encoding: gzip'
+for pair in "$NG ng" "$SL sl"; do
+	read -r base dir <<<"$pair"
+	same a "$base" "$dir"
+	same b "$base" "$dir" -H "If-None-Match: $ETAG"
+	same c "$base" "$dir" -H 'Accept-Encoding: gzip'
+done
 
 # --- wrk ---------------------------------------------------------------------------
 
@@ -310,9 +328,10 @@ for ((round = 1; round <= ROUNDS; round++)); do
 	for c in a b c; do
 		args=()
 		while IFS= read -r -d '' a; do args+=("$a"); done < <(case_args "$c")
-		for name in feedwire nginx; do
+		for name in feedwire nginx stdlib; do
 			base=$FW
 			[ "$name" = nginx ] && base=$NG
+			[ "$name" = stdlib ] && base=$SL
 			echo "bench-http: round $round/$ROUNDS: wrk ($c) $name for $DURATION"
 			res=$(run "$name" "$c" "$base" "${args[@]}")
 			read -r r p e <<<"$res"
@@ -321,6 +340,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
 			ERRS[$name$c]=$((${ERRS[$name$c]:-0} + e))
 			kill -0 "$FW_PID" 2>/dev/null || die "feedwire exited during the benchmark"
 			kill -0 "$NGINX_PID" 2>/dev/null || die "nginx exited during the benchmark"
+			kill -0 "$SL_PID" 2>/dev/null || die "stdlib exited during the benchmark"
 		done
 	done
 done
@@ -348,7 +368,7 @@ echo "wrk -t$THREADS -c$CONNS -d$DURATION --latency, $rounds; $NCPU CPUs, $pinni
 echo "load average before the runs: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "feed $FEED_PATH: $(wc -c <"$TMP/fw/a.body") bytes, gzip $(wc -c <"$TMP/fw/c.body") bytes"
 echo
-printf '%-24s %14s %10s %14s %10s %7s %7s  %s\n' case "feedwire req/s" "p99 ms" "nginx req/s" "p99 ms" ratio target result
+printf '%-24s %14s %8s %12s %8s %13s %8s %7s %7s %9s  %s\n' case "feedwire req/s" "p99 ms" "nginx req/s" "p99 ms" "stdlib req/s" "p99 ms" ratio target "fw/stdlib" result
 missed=0
 for c in a b c; do
 	case $c in
@@ -362,10 +382,11 @@ for c in a b c; do
 	if [ "${ERRS[feedwire$c]:-0}" -gt 0 ] || [ "${ERRS[nginx$c]:-0}" -gt 0 ]; then
 		result="$result; socket errors: feedwire ${ERRS[feedwire$c]:-0}, nginx ${ERRS[nginx$c]:-0}"
 	fi
-	printf '%-24s %14.0f %10s %14.0f %10s %7s %7s  %s\n' "$label" "${RPS[feedwire$c]}" "${P99[feedwire$c]}" \
-		"${RPS[nginx$c]}" "${P99[nginx$c]}" "$ratio" ">=$target" "$result"
+	floor=$(awk -v f="${RPS[feedwire$c]}" -v s="${RPS[stdlib$c]}" 'BEGIN { printf "%.2f", f / s }')
+	printf '%-24s %14.0f %8s %12.0f %8s %13.0f %8s %7s %7s %9s  %s\n' "$label" "${RPS[feedwire$c]}" "${P99[feedwire$c]}" \
+		"${RPS[nginx$c]}" "${P99[nginx$c]}" "${RPS[stdlib$c]}" "${P99[stdlib$c]}" "$ratio" ">=$target" "$floor" "$result"
 done
-echo "ratio = feedwire req/s / nginx req/s"
+echo "ratio = feedwire req/s / nginx req/s; fw/stdlib = feedwire req/s / the bare net/http server's (bench/stdlib)"
 
 if [ "$missed" = 1 ] && [ "$STRICT" = 1 ]; then
 	exit 1
