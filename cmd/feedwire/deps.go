@@ -74,6 +74,7 @@ func newDeps(ctx context.Context, cfg Config, log *slog.Logger) (*deps, error) {
 		o.WebSubHub = cfg.WebSubHub
 	}
 	d.server = newServer(log, d.tiered, o)
+	d.server.deltas = newDeltaStore(d.redis, cfg.RedisTTL, cfg.RedisTimeout, log)
 	return d, nil
 }
 

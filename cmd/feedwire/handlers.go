@@ -35,6 +35,9 @@ func (s *server) serveFeed(kind feedKind, format feed.Format) func(http.Response
 		}
 		m := st.feeds[f]
 		if limit == s.feedLimit && m != nil {
+			if s.serveDelta(w, r, st, f, i, m) {
+				return
+			}
 			s.serveDocument(w, r, &m.docs[i], &m.tags[i], s.cacheControl)
 			return
 		}

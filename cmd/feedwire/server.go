@@ -30,6 +30,7 @@ type server struct {
 	stale         chan struct{} // signalled when a post changed under the snapshot
 	hubLink       string        // Link header value naming the WebSub hub, if any
 	pages         *pages        // the HTML discovery pages
+	deltas        *deltaStore   // earlier feed versions, for RFC 3229 deltas; nil: none
 }
 
 // serverOptions are the settings newServer needs.
@@ -89,6 +90,7 @@ func (s *server) swap(snap *feed.Snapshot) error {
 	if st.index, err = s.pages.index(snap, s.feedLimit); err != nil {
 		return err
 	}
+	s.deltas.remember(s.state.Load(), st, s.feedLimit)
 	if old := s.state.Swap(st); old != nil {
 		close(old.replaced) // requests waiting on a stale snapshot go on
 	}
