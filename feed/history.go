@@ -206,3 +206,12 @@ func (v *view) jsonHistory() *jsonHistory {
 	}
 	return h
 }
+
+// Page returns the posts of page pg of f, none past the last page.
+func (f *Feed) Page(pg Paging) []*Post { return pg.page(f.Posts) }
+
+// Page returns the posts of page pg of the month, none past the last page.
+func (a *Archive) Page(pg Paging) []*Post { return pg.page(a.Posts) }
+
+// Pages returns how many pages of size posts the month has: at least 1.
+func (a *Archive) Pages(size int) int { return pageCount(len(a.Posts), size) }
