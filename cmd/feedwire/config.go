@@ -44,6 +44,7 @@ type Config struct {
 
 	ReloadInterval time.Duration `envconfig:"RELOAD_INTERVAL" default:"1m" desc:"poll interval for posts changes (0: off)"`
 	WebSubHub      string        `envconfig:"WEBSUB_HUB" desc:"WebSub hub URL announced in feeds"`
+	TombstoneDays  int           `envconfig:"TOMBSTONE_DAYS" default:"7" desc:"days a removed post stays in its feeds as an RFC 6721 deleted entry (0: none)"`
 
 	LogFormat string `envconfig:"LOG_FORMAT" default:"json" desc:"json or text"`
 	LogLevel  string `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
@@ -74,6 +75,8 @@ func (c Config) validate() error {
 		return fmt.Errorf("config: %s_SUMMARY_RUNES must be at least 1", envPrefix)
 	case c.MaxPostBytes < 1:
 		return fmt.Errorf("config: %s_MAX_POST_BYTES must be at least 1", envPrefix)
+	case c.TombstoneDays < 0:
+		return fmt.Errorf("config: %s_TOMBSTONE_DAYS must not be negative", envPrefix)
 	case c.LogFormat != "json" && c.LogFormat != "text":
 		return fmt.Errorf("config: %s_LOG_FORMAT must be json or text", envPrefix)
 	}

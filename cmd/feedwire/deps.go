@@ -27,6 +27,7 @@ type deps struct {
 	watcher        *watcher // nil for the bundled site or when watching failed
 	hub            *hub     // nil without FEEDWIRE_WEBSUB_HUB
 	subscribers    *subscriberCounts
+	tombstones     *tombstones
 }
 
 // newDeps builds everything serve needs from cfg.
@@ -75,6 +76,7 @@ func newDeps(ctx context.Context, cfg Config, log *slog.Logger) (*deps, error) {
 	}
 	d.server = newServer(log, d.tiered, o)
 	d.server.deltas = newDeltaStore(d.redis, cfg.RedisTTL, cfg.RedisTimeout, log)
+	d.tombstones = newTombstones(cfg.TombstoneDays, d.redis, log)
 	return d, nil
 }
 

@@ -33,15 +33,25 @@ func (s *server) serveFeed(kind feedKind, format feed.Format) func(http.Response
 			httpError(w, http.StatusBadRequest, err.Error())
 			return
 		}
+		page, err := parsePage(r)
+		if err != nil {
+			httpError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		if page > f.Pages(limit) {
+			httpError(w, http.StatusNotFound, "no such page")
+			return
+		}
 		m := st.feeds[f]
-		if limit == s.feedLimit && m != nil {
+		if limit == s.feedLimit && page == 1 && m != nil {
 			if s.serveDelta(w, r, st, f, i, m) {
 				return
 			}
 			s.serveDocument(w, r, &m.docs[i], &m.tags[i], s.cacheControl)
 			return
 		}
-		d := feedDocument(st.snap, f, format, limit, s.hubLink)
+		pg := feed.Paging{Size: limit, Page: page, SizeInURL: limit != s.feedLimit}
+		d := pageDocument(st.snap, f, format, pg, s.hubLink)
 		tags := newETags(d.validator)
 		s.serveDocument(w, r, &d, &tags, s.cacheControl)
 	}

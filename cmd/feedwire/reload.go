@@ -16,7 +16,7 @@ import (
 // read at all, then keeps it current until ctx is done: on file changes
 // (debounced), every cfg.ReloadInterval, on SIGHUP (a full reload), when a
 // render finds a post changed under the snapshot, and when a held-back post
-// comes due. loaded is called after every swap.
+// comes due or a tombstone expires. loaded is called after every swap.
 func (d *deps) keepLoaded(ctx context.Context, loaded func()) {
 	if loaded == nil {
 		loaded = func() {}
@@ -51,7 +51,11 @@ func (d *deps) keepLoaded(ctx context.Context, loaded func()) {
 	<-publish.C
 	defer publish.Stop()
 	for {
-		if next := d.server.snapshot().NextPublish(); !next.IsZero() {
+		next := d.server.snapshot().NextPublish()
+		if e := d.tombstones.nextExpiry(); !e.IsZero() && (next.IsZero() || e.Before(next)) {
+			next = e // republish drops the expired tombstones
+		}
+		if !next.IsZero() {
 			publish.Reset(max(time.Until(next), 0))
 		}
 		var swapped bool
@@ -166,6 +170,7 @@ func (d *deps) republish() bool {
 // problem at warn, and hub notifications for the feeds that changed.
 func (d *deps) swap(snap *feed.Snapshot, took time.Duration) error {
 	old := d.server.state.Load()
+	snap = d.tombstones.apply(d.server.snapshot(), snap, time.Now())
 	if err := d.server.swap(snap); err != nil {
 		return err
 	}

@@ -131,11 +131,17 @@ func (s *server) routes() http.Handler {
 	handle("GET /categories/{name}/{$}", s.ready(s.servePage(categoryFeed)))
 	handle("GET /tags/{name}/{$}", s.ready(s.servePage(tagFeed)))
 	handle("GET /opml.xml", s.ready(s.serveOPML))
+	handle("GET /categories.opml", s.ready(s.serveGroupOPML(categoryFeed)))
+	handle("GET /tags.opml", s.ready(s.serveGroupOPML(tagFeed)))
+	handle("GET /categories/{name}/tags.opml", s.ready(s.serveCategoryTagsOPML))
 	for _, format := range []feed.Format{feed.RSS, feed.Atom, feed.JSON} {
 		name := format.FileName()
 		handle("GET /"+name, s.ready(s.serveFeed(siteFeed, format)))
 		handle("GET /categories/{name}/"+name, s.ready(s.serveFeed(categoryFeed, format)))
 		handle("GET /tags/{name}/"+name, s.ready(s.serveFeed(tagFeed, format)))
+		handle("GET /archive/{year}/{month}/"+name, s.ready(s.serveArchive(siteFeed, format)))
+		handle("GET /categories/{name}/archive/{year}/{month}/"+name, s.ready(s.serveArchive(categoryFeed, format)))
+		handle("GET /tags/{name}/archive/{year}/{month}/"+name, s.ready(s.serveArchive(tagFeed, format)))
 	}
 	return s.outer(limitURL(mux))
 }

@@ -18,6 +18,7 @@ type state struct {
 	all   []*feed.Feed             // site, categories, tags
 	feeds map[*feed.Feed]*feedMeta // precomputed for the default limit
 	opml  static
+	opmls opmlDocs  // the other OPML documents, made on first request
 	index static    // set by server.swap: the pages render it
 	live  liveIndex // index with newer subscriber counts; see server.home
 
@@ -62,20 +63,11 @@ func newState(snap *feed.Snapshot, limit int, hubLink string) (*state, error) {
 // formats lists the feed formats in the order of feedMeta's arrays.
 var formats = [3]feed.Format{feed.RSS, feed.Atom, feed.JSON}
 
-// feedDocument describes the document of the first limit posts of f. With a
-// WebSub hub, its responses carry the hub and self Link headers.
+// feedDocument describes the current document of f at the default limit:
+// page 1. With a WebSub hub, its responses carry the hub and self Link
+// headers.
 func feedDocument(snap *feed.Snapshot, f *feed.Feed, format feed.Format, limit int, hubLink string) document {
-	d := document{
-		validator:   f.Validator(format.String(), limit),
-		contentType: format.ContentType(),
-		modTime:     f.Updated(limit),
-		format:      format.String(),
-		render:      func(w io.Writer) error { return snap.Render(w, f, format, limit) },
-	}
-	if hubLink != "" {
-		d.links = []string{hubLink, "<" + snap.Site.URL + f.Path(format) + `>; rel="self"`}
-	}
-	return d
+	return pageDocument(snap, f, format, feed.Paging{Size: limit, Page: 1}, hubLink)
 }
 
 // newStatic renders a document now and validates it by its bytes.
