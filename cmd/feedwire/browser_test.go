@@ -187,8 +187,8 @@ func TestBrowserDiscoveryPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 3 autodiscovery, 3 site, 1 OPML, 3 per category and tag.
-	if want := 7 + 3*(len(categories)+len(tags)); len(links) != want {
+	// 3 autodiscovery, 3 site, 3 OPML (all, categories, tags), 3 per category and tag.
+	if want := 9 + 3*(len(categories)+len(tags)); len(links) != want {
 		t.Errorf("%d feed links on the index, want %d", len(links), want)
 	}
 
@@ -262,8 +262,8 @@ func TestBrowserDiscoveryPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(pageLinks) != 3+3+1 {
-		t.Errorf("%d feed links on the category page, want 7: %v", len(pageLinks), pageLinks)
+	if len(pageLinks) != 3+3+2 { // head, body, the category's tags OPML and every feed's
+		t.Errorf("%d feed links on the category page, want 8: %v", len(pageLinks), pageLinks)
 	}
 	sample = append(sample, pageLinks...)
 
