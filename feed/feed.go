@@ -86,6 +86,7 @@ type Post struct {
 	bodyStart int       // byte offset of the body in the file
 	size      int64     // file size at load time
 	modTime   time.Time // file modification time at load time
+	revised   time.Time // when this content of the post was first seen, set by WithRevisions
 }
 
 // Problem is one post that could not be loaded, or a file that looked like a

@@ -245,6 +245,10 @@ func (f *Feed) Validator(format string, n int) string {
 	h.Write(buf[:])
 	for _, p := range f.Limit(n) {
 		h.Write(p.Hash[:])
+		if !p.revised.IsZero() {
+			binary.BigEndian.PutUint64(buf[:], uint64(p.revised.Unix()))
+			h.Write(buf[:])
+		}
 	}
 	if len(f.tombstones) > 0 && (format == RSS.String() || format == Atom.String()) {
 		h.Write([]byte("\x00tombstones"))

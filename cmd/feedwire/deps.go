@@ -28,6 +28,7 @@ type deps struct {
 	hub            *hub     // nil without FEEDWIRE_WEBSUB_HUB
 	subscribers    *subscriberCounts
 	tombstones     *tombstones
+	revisions      *revisions
 }
 
 // newDeps builds everything serve needs from cfg.
@@ -77,6 +78,7 @@ func newDeps(ctx context.Context, cfg Config, log *slog.Logger) (*deps, error) {
 	d.server = newServer(log, d.tiered, o)
 	d.server.deltas = newDeltaStore(d.redis, cfg.RedisTTL, cfg.RedisTimeout, log)
 	d.tombstones = newTombstones(cfg.TombstoneDays, d.redis, log)
+	d.revisions = newRevisions(d.redis, log)
 	return d, nil
 }
 

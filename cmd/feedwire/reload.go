@@ -170,7 +170,9 @@ func (d *deps) republish() bool {
 // problem at warn, and hub notifications for the feeds that changed.
 func (d *deps) swap(snap *feed.Snapshot, took time.Duration) error {
 	old := d.server.state.Load()
-	snap = d.tombstones.apply(d.server.snapshot(), snap, time.Now())
+	now := time.Now()
+	snap = d.revisions.apply(d.server.snapshot(), snap, now)
+	snap = d.tombstones.apply(d.server.snapshot(), snap, now)
 	if err := d.server.swap(snap); err != nil {
 		return err
 	}

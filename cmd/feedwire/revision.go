@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/feedwire/feedwire/feed"
+)
+
+const (
+	// revisionKey is the Redis sorted set of content revisions: each member
+	// the hex content hash of a post as changed, scored by the Unix second
+	// the change was first noticed.
+	revisionKey = "feedwire:v1:revision:set"
+	// maxRevisions bounds the revisions kept, in Redis and in memory: the
+	// most recent.
+	maxRevisions = 10000
+	// revisionTimeout bounds the Redis round trip of one swap.
+	revisionTimeout = time.Second
+)
+
+// revisions gives a post whose content changed under the same ID a new
+// updated: the time the change was first noticed, unless its front matter
+// says later (last_modified_at). With Redis, the first replica to notice
+// records the time (ZADD NX) and every replica applies the set Redis holds,
+// so documents agree fleet-wide, replicas started after the change
+// included; without Redis the time is this process's own, and a replica
+// that never saw the earlier content shows the post's own updated.
+type revisions struct {
+	redis redis.UniversalClient
+	log   *slog.Logger
+
+	mu  sync.Mutex
+	set map[[32]byte]time.Time // content hash → first noticed
+}
+
+func newRevisions(client redis.UniversalClient, log *slog.Logger) *revisions {
+	return &revisions{redis: client, log: log, set: map[[32]byte]time.Time{}}
+}
+
+// apply returns next with the revision times of its posts: those whose
+// content differs from prev's post of the same ID are dated now, the others
+// keep what was noticed before.
+func (r *revisions) apply(prev, next *feed.Snapshot, now time.Time) *feed.Snapshot {
+	if r == nil {
+		return next
+	}
+	now = now.Truncate(time.Second)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var noticed [][32]byte
+	if prev != nil {
+		before := make(map[string][32]byte, len(prev.AllPosts()))
+		for _, p := range prev.AllPosts() {
+			before[p.ItemID()] = p.Hash
+		}
+		for _, p := range next.AllPosts() {
+			if h, ok := before[p.ItemID()]; ok && h != p.Hash {
+				if _, known := r.set[p.Hash]; !known {
+					r.set[p.Hash] = now
+					noticed = append(noticed, p.Hash)
+				}
+			}
+		}
+	}
+	if r.redis != nil {
+		if shared, err := r.share(noticed); err != nil {
+			r.log.Warn("revisions not shared through Redis; this replica's own are used", "err", err)
+		} else {
+			r.set = shared
+		}
+	}
+	// Forget revisions of content no post holds any more.
+	if len(r.set) > 0 {
+		loaded := make(map[[32]byte]bool, len(next.AllPosts()))
+		for _, p := range next.AllPosts() {
+			loaded[p.Hash] = true
+		}
+		for h := range r.set {
+			if !loaded[h] {
+				delete(r.set, h)
+			}
+		}
+	}
+	if len(r.set) == 0 {
+		return next
+	}
+	return next.WithRevisions(r.set)
+}
+
+// share adds the revisions noticed now to the fleet's (keeping an earlier
+// time when another replica noticed first) and returns the fleet's set.
+func (r *revisions) share(noticed [][32]byte) (map[[32]byte]time.Time, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), revisionTimeout)
+	defer cancel()
+	pipe := r.redis.TxPipeline()
+	if len(noticed) > 0 {
+		members := make([]redis.Z, 0, len(noticed))
+		for _, h := range noticed {
+			members = append(members, redis.Z{Score: float64(r.set[h].Unix()), Member: hex.EncodeToString(h[:])})
+		}
+		pipe.ZAddNX(ctx, revisionKey, members...)
+		pipe.ZRemRangeByRank(ctx, revisionKey, 0, -maxRevisions-1)
+	}
+	read := pipe.ZRangeWithScores(ctx, revisionKey, 0, -1)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, err
+	}
+	shared := make(map[[32]byte]time.Time, len(read.Val()))
+	for _, z := range read.Val() {
+		s, _ := z.Member.(string)
+		var h [32]byte
+		if b, err := hex.DecodeString(s); err == nil && len(b) == len(h) {
+			copy(h[:], b)
+			shared[h] = time.Unix(int64(z.Score), 0).UTC()
+		}
+	}
+	return shared, nil
+}
