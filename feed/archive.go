@@ -146,10 +146,10 @@ func (s *Snapshot) Months(f *Feed) []Month {
 // it links to.
 func (s *Snapshot) ArchiveValidator(a *Archive, format Format, pg Paging) string {
 	h := sha256.New()
-	h.Write(a.Feed.seed[:])
-	h.Write([]byte("archive\x00" + format.String() + "\x00"))
-	writeInts(h, a.Month.index(), a.Prev.index(), a.Next.index(),
-		pg.Size, max(pg.Page, 1), pageCount(len(a.Posts), pg.Size), boolInt(pg.SizeInURL))
+	b := append(a.Feed.seed[:], "archive\x00"...)
+	b = append(b, format.String()...)
+	h.Write(appendInts(b, a.Month.index(), a.Prev.index(), a.Next.index(),
+		pg.Size, max(pg.Page, 1), pageCount(len(a.Posts), pg.Size), boolInt(pg.SizeInURL)))
 	for _, p := range pg.page(a.Posts) {
 		h.Write(p.Hash[:])
 	}

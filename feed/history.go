@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/xml"
 	"fmt"
-	"hash"
 	"io"
 	"net/url"
 	"strconv"
@@ -91,14 +90,19 @@ func (pg Paging) pageLinks(base string, pages int) []link {
 // own ETag and cache keys.
 func (s *Snapshot) PageValidator(f *Feed, format Format, pg Paging) string {
 	h := sha256.New()
-	h.Write(f.seed[:])
-	h.Write([]byte("page\x00" + format.String() + "\x00"))
-	writeInts(h, pg.Size, max(pg.Page, 1), f.Pages(pg.Size), boolInt(pg.SizeInURL))
+	b := make([]byte, 0, 128)
+	b = append(b, f.seed[:]...)
+	b = append(b, "page\x00"...)
+	b = append(b, format.String()...)
+	b = appendInts(b, pg.Size, max(pg.Page, 1), f.Pages(pg.Size), boolInt(pg.SizeInURL))
 	if pg.Page <= 1 {
 		m, _ := s.PrevArchive(f)
-		writeInts(h, m.index())
-		h.Write([]byte(f.Validator(format.String(), 0))) // covers the tombstones page 1 shows
+		b = appendInts(b, m.index())
+		if len(f.tombstones) > 0 {
+			b = append(b, f.Validator(format.String(), 0)...) // covers the deleted entries page 1 shows
+		}
 	}
+	h.Write(b)
 	for _, p := range pg.page(f.Posts) {
 		h.Write(p.Hash[:])
 	}
@@ -131,13 +135,12 @@ func (s *Snapshot) RenderPage(w io.Writer, f *Feed, format Format, pg Paging) er
 	})
 }
 
-// writeInts writes each of vs to h as 8 bytes.
-func writeInts(h hash.Hash, vs ...int) {
-	var buf [8]byte
+// appendInts appends each of vs to b as 8 bytes.
+func appendInts(b []byte, vs ...int) []byte {
 	for _, v := range vs {
-		binary.BigEndian.PutUint64(buf[:], uint64(v))
-		h.Write(buf[:])
+		b = binary.BigEndian.AppendUint64(b, uint64(v))
 	}
+	return b
 }
 
 func boolInt(b bool) int {
