@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mmcdole/gofeed"
 	"github.com/mmcdole/gofeed/atom"
@@ -538,4 +539,60 @@ func TestHistoryJSONSchema(t *testing.T) {
 	if got := strings.Count(out.String(), " valid"); got != len(docs) {
 		t.Errorf("ajv reported %d valid documents of %d:\n%s", got, len(docs), out.String())
 	}
+}
+
+func TestDeletedEntriesOnPageOneOnly(t *testing.T) {
+	s := historySnapshot(t).WithTombstones([]Tombstone{{
+		ID: "https://finews.example.com/gone.html", When: testNow.Add(-time.Hour)}})
+	f := s.SiteFeed()
+	a, err := s.Archive(f, Month{2021, 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		doc  func(w io.Writer) error
+		want bool
+	}{
+		{"page 1", func(w io.Writer) error { return s.RenderPage(w, f, Atom, Paging{Size: 5, Page: 1}) }, true},
+		{"page 2", func(w io.Writer) error { return s.RenderPage(w, f, Atom, Paging{Size: 5, Page: 2}) }, false},
+		{"archive", func(w io.Writer) error { return s.RenderArchive(w, a, Atom, Paging{Size: 5, Page: 1}) }, false},
+		{"rss page 2", func(w io.Writer) error { return s.RenderPage(w, f, RSS, Paging{Size: 5, Page: 2}) }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			if err := tt.doc(&b); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(b.String(), "gone.html"); got != tt.want {
+				t.Errorf("shows the deleted entry: %v, want %v", got, tt.want)
+			}
+		})
+	}
+	plain := historySnapshot(t)
+	if s.PageValidator(f, Atom, Paging{Size: 5, Page: 1}) == plain.PageValidator(plain.SiteFeed(), Atom, Paging{Size: 5, Page: 1}) {
+		t.Error("page 1 keeps its validator when it gains a deleted entry")
+	}
+	if s.PageValidator(f, Atom, Paging{Size: 5, Page: 2}) != plain.PageValidator(plain.SiteFeed(), Atom, Paging{Size: 5, Page: 2}) {
+		t.Error("page 2 changes its validator for a deleted entry it does not show")
+	}
+}
+
+func FuzzParseMonth(f *testing.F) {
+	for _, s := range [][2]string{{"2021", "12"}, {"0001", "01"}, {"2022", "13"}, {"+202", "01"}, {"20 1", "1 "}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, year, month string) {
+		m, err := ParseMonth(year, month)
+		if err != nil {
+			if !m.IsZero() || !errors.Is(err, ErrMonth) {
+				t.Fatalf("ParseMonth(%q, %q) = %v, %v", year, month, m, err)
+			}
+			return
+		}
+		if m.String() != year+"/"+month {
+			t.Fatalf("ParseMonth(%q, %q) = %v: the URL does not round-trip", year, month, m)
+		}
+	})
 }
