@@ -31,7 +31,9 @@ func fastFrontMatter(src []byte, firstLine int) (fm frontMatter, ok bool) {
 		for colon < len(text) && isKeyByte(text[colon]) {
 			colon++
 		}
-		if colon == 0 || text[0] == '-' || colon == len(text) || text[colon] != ':' {
+		// yaml.v3 rejects a plain key longer than 1024 characters; leave
+		// those to it.
+		if colon == 0 || colon >= 1024 || text[0] == '-' || colon == len(text) || text[colon] != ':' {
 			return frontMatter{}, false
 		}
 		key, rest := text[:colon], text[colon+1:]
