@@ -48,6 +48,8 @@ func TestHistoryRoutes(t *testing.T) {
 		{"/feed.xml?page=0", 400, false},
 		{"/feed.xml?page=-1", 400, false},
 		{"/feed.xml?page=two", 400, false},
+		{"/feed.xml?page=", 400, false},
+		{"/feed.xml?page=2&utm_source=x", 200, false},
 		{"/feed.xml?page=+2", 400, false},
 		{"/feed.xml?page=1&page=2", 400, false},
 		{"/feed.xml?page=99999999999999999999", 400, false},
