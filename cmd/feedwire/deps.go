@@ -58,7 +58,6 @@ func newDeps(ctx context.Context, cfg Config, log *slog.Logger) (*deps, error) {
 		FeedLimit:     cfg.FeedLimit,
 		MaxLimit:      cfg.MaxLimit,
 		MaxAge:        cfg.MaxAge,
-		RenderTimeout: cfg.RenderTimeout,
 		ObserveRender: m.ObserveRender,
 		Instrument:    func(p string, h http.Handler) http.Handler { return m.Route(p, d.subscribers.instrument(p, h)) },
 		Stats:         http.HandlerFunc(d.subscribers.serveStats),

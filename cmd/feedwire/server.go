@@ -20,7 +20,6 @@ type server struct {
 	state         atomic.Pointer[state]
 	feedLimit     int
 	maxLimit      int
-	renderTimeout time.Duration
 	cacheControl  []string
 	observeRender func(format string, d time.Duration)
 	metrics       http.Handler // nil when /metrics is served elsewhere
@@ -38,7 +37,6 @@ type serverOptions struct {
 	FeedLimit     int
 	MaxLimit      int
 	MaxAge        int
-	RenderTimeout time.Duration
 	ObserveRender func(format string, d time.Duration)
 	Metrics       http.Handler
 	Stats         http.Handler                                      // GET /stats.json; nil: not served
@@ -51,11 +49,10 @@ type serverOptions struct {
 // newServer returns a server with no snapshot yet: it is live but not ready.
 func newServer(log *slog.Logger, cache docCache, o serverOptions) *server {
 	s := &server{
-		log:           log,
-		cache:         cache,
-		feedLimit:     o.FeedLimit,
-		maxLimit:      o.MaxLimit,
-		renderTimeout: o.RenderTimeout,
+		log:       log,
+		cache:     cache,
+		feedLimit: o.FeedLimit,
+		maxLimit:  o.MaxLimit,
 		cacheControl: []string{"public, max-age=" + strconv.Itoa(o.MaxAge) +
 			", stale-while-revalidate=" + strconv.Itoa(o.MaxAge)},
 		observeRender: o.ObserveRender,

@@ -47,6 +47,7 @@ func newState(snap *feed.Snapshot, limit int, hubLink string) (*state, error) {
 		m := &feedMeta{}
 		for i, format := range formats {
 			m.docs[i] = feedDocument(snap, f, format, limit, hubLink)
+			m.docs[i].prepare()
 			m.tags[i] = newETags(m.docs[i].validator)
 		}
 		st.feeds[f] = m
