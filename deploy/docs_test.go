@@ -8,10 +8,10 @@ import (
 	"testing"
 )
 
-// TestOperatingListsEveryMetric keeps the metrics table in OPERATING.md in
-// step with the metric names defined in package metrics.
+// TestOperatingListsEveryMetric keeps the metrics table of the README's
+// Operating section in step with the metric names defined in package metrics.
 func TestOperatingListsEveryMetric(t *testing.T) {
-	doc, err := os.ReadFile("OPERATING.md")
+	doc, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func TestOperatingListsEveryMetric(t *testing.T) {
 			found++
 			t.Run(m[1], func(t *testing.T) {
 				if !strings.Contains(string(doc), "`"+m[1]+"`") {
-					t.Errorf("OPERATING.md does not document %s", m[1])
+					t.Errorf("README.md does not document %s", m[1])
 				}
 			})
 		}
