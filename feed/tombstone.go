@@ -75,13 +75,22 @@ func (s *Snapshot) WithTombstones(ts []Tombstone) *Snapshot {
 		byTag:       s.byTag,
 		nextPublish: s.nextPublish,
 	}
-	loaded := make(map[string]bool, len(s.all))
-	for _, p := range s.all {
-		loaded[itemID(p)] = true
-	}
-	for _, t := range ts {
-		if !loaded[t.ID] && t.ID != "" {
-			n.tombstones = append(n.tombstones, t)
+	if len(ts) > 0 {
+		// Look each post up among the tombstones: far cheaper than indexing
+		// every post's ID.
+		loaded := make(map[string]bool, len(ts))
+		for _, t := range ts {
+			loaded[t.ID] = false
+		}
+		for _, p := range s.all {
+			if _, ok := loaded[itemID(p)]; ok {
+				loaded[itemID(p)] = true
+			}
+		}
+		for _, t := range ts {
+			if !loaded[t.ID] && t.ID != "" {
+				n.tombstones = append(n.tombstones, t)
+			}
 		}
 	}
 	slices.SortFunc(n.tombstones, func(a, b Tombstone) int {

@@ -171,8 +171,9 @@ func (d *deps) republish() bool {
 func (d *deps) swap(snap *feed.Snapshot, took time.Duration) error {
 	old := d.server.state.Load()
 	now := time.Now()
-	snap = d.revisions.apply(d.server.snapshot(), snap, now)
-	snap = d.tombstones.apply(d.server.snapshot(), snap, now)
+	diff := diffPosts(d.server.snapshot(), snap)
+	snap = d.revisions.apply(diff, now)
+	snap = d.tombstones.apply(diff, snap, now)
 	if err := d.server.swap(snap); err != nil {
 		return err
 	}

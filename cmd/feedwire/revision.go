@@ -43,10 +43,11 @@ func newRevisions(client redis.UniversalClient, log *slog.Logger) *revisions {
 	return &revisions{redis: client, log: log, set: map[[32]byte]time.Time{}}
 }
 
-// apply returns next with the revision times of its posts: those whose
-// content differs from prev's post of the same ID are dated now, the others
-// keep what was noticed before.
-func (r *revisions) apply(prev, next *feed.Snapshot, now time.Time) *feed.Snapshot {
+// apply returns diff's next snapshot with the revision times of its posts:
+// an added post whose ID a removed one had, with other content, is dated
+// now; the others keep what was noticed before.
+func (r *revisions) apply(diff *postDiff, now time.Time) *feed.Snapshot {
+	next := diff.next
 	if r == nil {
 		return next
 	}
@@ -54,12 +55,12 @@ func (r *revisions) apply(prev, next *feed.Snapshot, now time.Time) *feed.Snapsh
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var noticed [][32]byte
-	if prev != nil {
-		before := make(map[string][32]byte, len(prev.AllPosts()))
-		for _, p := range prev.AllPosts() {
+	if len(diff.gone) > 0 && len(diff.added) > 0 {
+		before := make(map[string][32]byte, len(diff.gone))
+		for _, p := range diff.gone {
 			before[p.ItemID()] = p.Hash
 		}
-		for _, p := range next.AllPosts() {
+		for _, p := range diff.added {
 			if h, ok := before[p.ItemID()]; ok && h != p.Hash {
 				if _, known := r.set[p.Hash]; !known {
 					r.set[p.Hash] = now
@@ -75,15 +76,16 @@ func (r *revisions) apply(prev, next *feed.Snapshot, now time.Time) *feed.Snapsh
 			r.set = shared
 		}
 	}
-	// Forget revisions of content no post holds any more.
-	if len(r.set) > 0 {
-		loaded := make(map[[32]byte]bool, len(next.AllPosts()))
-		for _, p := range next.AllPosts() {
-			loaded[p.Hash] = true
+	// Forget the revisions of content the reload dropped (changed again, or
+	// removed); what Redis holds beyond that is bounded there.
+	if len(r.set) > 0 && len(diff.gone) > 0 {
+		kept := make(map[[32]byte]bool, len(diff.added))
+		for _, p := range diff.added {
+			kept[p.Hash] = true
 		}
-		for h := range r.set {
-			if !loaded[h] {
-				delete(r.set, h)
+		for _, p := range diff.gone {
+			if !kept[p.Hash] {
+				delete(r.set, p.Hash)
 			}
 		}
 	}

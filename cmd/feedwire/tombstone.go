@@ -48,28 +48,35 @@ func newTombstones(days int, client redis.UniversalClient, log *slog.Logger) *to
 	return &tombstones{ttl: time.Duration(days) * 24 * time.Hour, redis: client, log: log, set: map[string]feed.Tombstone{}}
 }
 
-// apply returns next with the tombstones it shows as of now: the posts of
-// prev that next lacks, added to those already known, without the expired
-// ones or those whose post is back.
-func (t *tombstones) apply(prev, next *feed.Snapshot, now time.Time) *feed.Snapshot {
+// apply returns next (the snapshot diff led to, or one with the same
+// posts) with the tombstones it shows as of now: the posts diff removed,
+// added to those already known, without the expired ones or those whose
+// post is back.
+func (t *tombstones) apply(diff *postDiff, next *feed.Snapshot, now time.Time) *feed.Snapshot {
 	if t == nil || t.ttl <= 0 {
 		return next
 	}
 	now = now.Truncate(time.Second)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for _, ts := range removedPosts(prev, next, now) {
+	for _, ts := range removedPosts(diff, now) {
 		if _, ok := t.set[ts.ID]; !ok {
 			t.set[ts.ID] = ts
 		}
 	}
-	loaded := make(map[string]bool, len(next.AllPosts()))
-	for _, p := range next.AllPosts() {
-		loaded[p.ItemID()] = true
-	}
 	for id, ts := range t.set {
-		if loaded[id] || !now.Before(ts.When.Add(t.ttl)) {
+		if !now.Before(ts.When.Add(t.ttl)) {
 			delete(t.set, id)
+		}
+	}
+	// A post that comes back is one the reload read. (A tombstone from
+	// Redis of a post this replica still has is left out of the documents
+	// by WithTombstones, until this replica's reload removes the post too.)
+	loaded := map[string]bool{}
+	for _, p := range diff.added {
+		if _, ok := t.set[p.ItemID()]; ok {
+			loaded[p.ItemID()] = true
+			delete(t.set, p.ItemID())
 		}
 	}
 	if t.redis != nil {
@@ -107,23 +114,24 @@ func (t *tombstones) nextExpiry() time.Time {
 	return first
 }
 
-// removedPosts returns a tombstone dated now for each visible post of prev
-// whose ID no loaded post of next has, unless its file is now a problem.
-func removedPosts(prev, next *feed.Snapshot, now time.Time) []feed.Tombstone {
-	if prev == nil {
+// removedPosts returns a tombstone dated now for each post diff removed
+// that was visible and whose ID no added post has, unless its file is now a
+// problem.
+func removedPosts(diff *postDiff, now time.Time) []feed.Tombstone {
+	if len(diff.gone) == 0 {
 		return nil
 	}
-	ids := make(map[string]bool, len(next.AllPosts()))
-	for _, p := range next.AllPosts() {
+	ids := make(map[string]bool, len(diff.added))
+	for _, p := range diff.added {
 		ids[p.ItemID()] = true
 	}
-	broken := make(map[string]bool, len(next.Problems))
-	for _, pr := range next.Problems {
+	broken := make(map[string]bool, len(diff.next.Problems))
+	for _, pr := range diff.next.Problems {
 		broken[pr.Path] = true
 	}
 	var out []feed.Tombstone
-	for _, p := range prev.Posts() {
-		if !ids[p.ItemID()] && !broken[p.Path] {
+	for _, p := range diff.gone {
+		if !ids[p.ItemID()] && !broken[p.Path] && !p.Date.After(diff.prevLoaded) {
 			out = append(out, feed.TombstoneOf(p, now))
 		}
 	}

@@ -151,7 +151,7 @@ func TestTombstonesExpire(t *testing.T) {
 	after := load()
 	ts := newTombstones(7, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 
-	got := ts.apply(before, after, now)
+	got := ts.apply(diffPosts(before, after), after, now)
 	if n := len(got.SiteFeed().Tombstones()); n != 1 {
 		t.Fatalf("%d tombstones after the removal, want 1", n)
 	}
@@ -159,11 +159,12 @@ func TestTombstonesExpire(t *testing.T) {
 		t.Errorf("next expiry %v, want %v", ts.nextExpiry(), want)
 	}
 	// Later swaps keep it, dated when it was first noticed, until it expires.
-	later := ts.apply(after, after.At(now.Add(time.Hour)), now.Add(7*24*time.Hour-time.Second))
+	next := after.At(now.Add(time.Hour))
+	later := ts.apply(diffPosts(after, next), next, now.Add(7*24*time.Hour-time.Second))
 	if tb := later.SiteFeed().Tombstones(); len(tb) != 1 || !tb[0].When.Equal(now) {
 		t.Fatalf("a second before expiry: %v", tb)
 	}
-	gone := ts.apply(after, after, now.Add(7*24*time.Hour))
+	gone := ts.apply(diffPosts(after, after), after, now.Add(7*24*time.Hour))
 	if n := len(gone.SiteFeed().Tombstones()); n != 0 || !ts.nextExpiry().IsZero() {
 		t.Fatalf("at expiry: %d tombstones, next expiry %v", n, ts.nextExpiry())
 	}
@@ -171,7 +172,7 @@ func TestTombstonesExpire(t *testing.T) {
 		t.Error("an expired tombstone left the validator changed")
 	}
 	// Off: no tombstones at all.
-	if off := newTombstones(0, nil, nil).apply(before, after, now); len(off.SiteFeed().Tombstones()) != 0 {
+	if off := newTombstones(0, nil, nil).apply(diffPosts(before, after), after, now); len(off.SiteFeed().Tombstones()) != 0 {
 		t.Error("TOMBSTONE_DAYS=0 still made tombstones")
 	}
 }
