@@ -42,7 +42,7 @@ type Snapshot struct {
 	byCategory  map[string]*Feed
 	byTag       map[string]*Feed
 	nextPublish time.Time
-	items       itemCache // processed item content, shared by the formats
+	items       *itemCache // processed item content, shared by the formats and by later snapshots of the same posts
 	tombstones  []Tombstone
 }
 
@@ -96,6 +96,7 @@ func NewSnapshot(site Site, fsys fs.FS, posts []*Post, problems []Problem, now t
 		all:        posts,
 		byCategory: map[string]*Feed{},
 		byTag:      map[string]*Feed{},
+		items:      new(itemCache),
 	}
 	visible := make([]*Post, 0, len(posts))
 	for _, p := range posts {
@@ -157,6 +158,7 @@ func (s *Snapshot) add(index map[string]*Feed, list *[]*Feed, kind Kind, names, 
 // did not change keep their validators.
 func (s *Snapshot) At(now time.Time) *Snapshot {
 	n := NewSnapshot(s.Site, s.fsys, s.all, s.Problems, now)
+	n.items = s.items
 	if len(s.tombstones) == 0 {
 		return n
 	}

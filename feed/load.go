@@ -100,7 +100,13 @@ func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) (*Snapshot, error) 
 			}
 		}
 	}
-	return NewSnapshot(cfg.site, fsys, posts, problems, now), nil
+	snap := NewSnapshot(cfg.site, fsys, posts, problems, now)
+	if old != nil {
+		// Kept posts are the same *Post under the same settings: their
+		// processed items stay valid, and a reload does not start cold.
+		snap.items = opts.Previous.items
+	}
+	return snap, nil
 }
 
 // loadConfig is LoadOptions with defaults applied.

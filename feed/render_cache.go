@@ -19,8 +19,8 @@ type item struct {
 // yet or not: each is about as long as the content and summary.
 func (it *item) size() int { return (1+len(it.enc))*(len(it.content)+len(it.summary)) + 1024 }
 
-// itemCache keeps processed items of one snapshot so that its three formats,
-// and later requests, share the work. It holds two generations: when the
+// itemCache keeps processed items so that a snapshot's three formats, later
+// requests, and later snapshots that keep the same posts share the work. It holds two generations: when the
 // current one is full it becomes the old one and the old one is dropped, so
 // memory stays bounded and recently used items survive. The zero value is
 // ready to use.

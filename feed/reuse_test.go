@@ -3,6 +3,7 @@ package feed
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -43,6 +44,9 @@ func TestLoadReusesUnchangedPosts(t *testing.T) {
 		return m
 	}
 	before := byPath(first)
+	if err := first.Render(io.Discard, first.SiteFeed(), RSS, -1); err != nil {
+		t.Fatal(err)
+	}
 
 	write("2026-10-01-p0.md", "第0篇（改）", old.Add(time.Minute))   // changed
 	write("2026-10-02-p1.md", "第1篇", time.Now())                // same bytes, new stamp (a checkout)
@@ -96,6 +100,12 @@ func TestLoadReusesUnchangedPosts(t *testing.T) {
 		if got := after[tt.path] == before[tt.path]; got != tt.reuse {
 			t.Errorf("%s: reused = %v, want %v", tt.path, got, tt.reuse)
 		}
+	}
+	if _, ok := reloaded.items.get(after["_posts/2026-10-04-p3.md"]); !ok {
+		t.Error("a kept post's rendered item did not survive the reload")
+	}
+	if _, ok := reloaded.items.get(after["_posts/2026-10-01-p0.md"]); ok {
+		t.Error("a changed post has a rendered item before any render")
 	}
 	if after["_posts/2026-10-01-p0.md"].Title != "第0篇（改）" {
 		t.Error("changed post not read again")

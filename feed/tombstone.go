@@ -74,6 +74,7 @@ func (s *Snapshot) WithTombstones(ts []Tombstone) *Snapshot {
 		byCategory:  s.byCategory,
 		byTag:       s.byTag,
 		nextPublish: s.nextPublish,
+		items:       s.items,
 	}
 	if len(ts) > 0 {
 		// Look each post up among the tombstones: far cheaper than indexing
