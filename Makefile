@@ -3,7 +3,7 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: build run test lint bench bench-load bench-render bench-http bench-reload image
+.PHONY: build run test lint bench bench-load bench-render bench-http bench-reload image soak fuzz
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/feedwire ./cmd/feedwire
@@ -24,7 +24,21 @@ lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-bench: bench-load bench-render bench-http bench-reload
+# Every benchmark below and the soak, written to BENCHMARKS.md with the
+# machine and the commands (about 15 minutes; see bench/benchmarks.sh).
+bench:
+	bench/benchmarks.sh
+
+# Load, Redis faults, reload storm, hostile requests, fleet, memory and rolling
+# restart against real processes on loopback, about five minutes (SOAK_ARGS:
+# see bench/soak.sh; "-short" is the version make test runs).
+soak:
+	bench/soak.sh
+
+# Every fuzz target for FUZZTIME each (default 20s); crashers are kept in the
+# package's testdata/fuzz.
+fuzz:
+	bench/fuzz.sh
 
 # Time from writing one post into a 100,000-post site to serving it, and the
 # reload's CPU time against a cold load.
