@@ -37,8 +37,8 @@ type load struct {
 type outcome struct {
 	start   time.Duration // since the run began
 	took    time.Duration
-	status  int // 0: transport error
-	backend int
+	status  int    // 0: transport error
+	backend string // base URL of the replica that answered
 }
 
 // loadResult is everything one run recorded.
@@ -151,7 +151,7 @@ func (l load) worker(ctx context.Context, client *http.Client, res *loadResult, 
 			if ctx.Err() != nil && errors.Is(err, context.DeadlineExceeded) {
 				return // the run ended, not the server
 			}
-			outs = append(outs, outcome{start: t0.Sub(res.began), took: time.Since(t0), backend: b})
+			outs = append(outs, outcome{start: t0.Sub(res.began), took: time.Since(t0), backend: backends[b]})
 			res.mu.Lock()
 			res.errors[errKind(err)]++
 			res.mu.Unlock()
@@ -167,7 +167,7 @@ func (l load) worker(ctx context.Context, client *http.Client, res *loadResult, 
 			res.errors["body: "+errKind(err)]++
 			res.mu.Unlock()
 		}
-		outs = append(outs, outcome{start: t0.Sub(res.began), took: took, status: status, backend: b})
+		outs = append(outs, outcome{start: t0.Sub(res.began), took: took, status: status, backend: backends[b]})
 		etag := resp.Header.Get("ETag")
 		if inm != "" {
 			res.mu.Lock()

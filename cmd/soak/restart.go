@@ -78,14 +78,17 @@ func rollingRestart(ctx context.Context, c config, ps *procs) (*report, error) {
 		setup: fmt.Sprintf("two feedwire replicas over %d posts, %d connections for %s spread over the ready replicas (a refused connection retried on the other, as a load balancer does); each replica in turn gets SIGTERM under load, exits, is started again on its port and rejoins once /readyz says 200",
 			s.restartPosts, s.conns, s.restartFor)}
 	for i, x := range rs {
-		inflight := 0
+		inflight, failed := 0, 0
 		for _, o := range res.outcomes {
-			if o.backend < 2 && o.start < x.at && o.start+o.took > x.at {
+			if o.backend == reps[i].base() && o.start < x.at && o.start+o.took > x.at {
 				inflight++
+				if o.status != 200 && o.status != 304 {
+					failed++
+				}
 			}
 		}
-		r.add(fmt.Sprintf("replica %d: SIGTERM at %.1f s", i, x.at.Seconds()), "exit 0 within the shutdown timeout",
-			fmt.Sprintf("exited after %s (err %v), ready again after %.1f s; %d requests in flight at the signal", ms(x.exit), x.err, x.ready.Seconds(), inflight), x.err == nil, true)
+		r.add(fmt.Sprintf("replica %d: SIGTERM at %.1f s", i, x.at.Seconds()), "exit 0 within the shutdown timeout; no request in flight fails",
+			fmt.Sprintf("exited after %s (err %v), ready again after %.1f s; %d of its requests in flight at the signal, %d of them failed", ms(x.exit), x.err, x.ready.Seconds(), inflight, failed), x.err == nil && failed == 0, true)
 	}
 	st := summarise(res.outcomes)
 	r.add("responses", "no failure (only 200/304)", st.statusText(), st.onlyOK(), true)
