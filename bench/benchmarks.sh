@@ -3,7 +3,7 @@
 # the command that produced them: the soak scenarios (bench/soak.sh), the
 # renderers (make bench-render), cold loads (bench/load.sh), reloads
 # (bench/reload.sh), HTTP against nginx (bench/http.sh) and a short pass of
-# every fuzz target (bench/fuzz.sh). About 15 minutes
+# every fuzz target (bench/fuzz.sh). About 8 minutes
 # on 2 cores, most of it the soak and the 100,000-post loads. A benchmark
 # that fails is written down as failed, with its output; the others go on.
 #

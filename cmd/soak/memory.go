@@ -46,7 +46,7 @@ func memoryScale(ctx context.Context, c config, ps *procs) (*report, error) {
 	r.add("renders", fmt.Sprintf("%d (one per document)", f.docs), fmt.Sprintf("%.0f", f.renders), int(f.renders) == f.docs, false)
 	r.add("memory cache tier", "≤ "+mib(s.memoryCache), fmt.Sprintf("%d bytes", f.cacheBytes), f.cacheBytes <= s.memoryCache, true)
 	r.info("RSS with the snapshot loaded (ready)", fmt.Sprintf("%s (peak during the load %s)", mib(f.rssReady), mib(f.hwmReady)))
-	r.info("Go heap at the end (live / in use / next GC target)", fmt.Sprintf("%s / %s / %s", mib(f.heapLive), mib(f.heapInUse), mib(f.nextGC)))
+	r.info("Go heap at the end (allocated, garbage included / in use / next GC target)", fmt.Sprintf("%s / %s / %s", mib(f.heapLive), mib(f.heapInUse), mib(f.nextGC)))
 	x := r.add("RSS after every document, Go defaults", "≤ ready RSS + 2 × cache bound = "+mib(bound),
 		fmt.Sprintf("%s (highest sampled %s, VmHWM %s)", mib(f.rssEnd), mib(f.peak), mib(f.hwm)), f.peak <= bound, false)
 	if !x.met {
@@ -61,6 +61,9 @@ func memoryScale(ctx context.Context, c config, ps *procs) (*report, error) {
 	}
 	r.add(fmt.Sprintf("RSS after every document, `GOMEMLIMIT=%d` (the bound)", bound), "≤ "+mib(bound),
 		fmt.Sprintf("%s (highest sampled %s, VmHWM %s); %d of %d bad; ready RSS %s", mib(g.rssEnd), mib(g.peak), mib(g.hwm), g.bad, g.docs, mib(g.rssReady)), g.peak <= bound && g.bad == 0, false)
+	if y := &r.rows[len(r.rows)-1]; !y.met {
+		y.note = "(GOMEMLIMIT is a soft limit on the Go runtime's memory; the excess over the bound is held besides the snapshot and the cache tier and was not attributed here)"
+	}
 	return r, nil
 }
 
