@@ -25,7 +25,7 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 # Every benchmark below and the soak, written to BENCHMARKS.md with the
-# machine and the commands (about 15 minutes; see bench/benchmarks.sh).
+# machine and the commands (about 8 minutes; see bench/benchmarks.sh).
 bench:
 	bench/benchmarks.sh
 
