@@ -101,13 +101,13 @@ func compress(b []byte, c coding) ([]byte, error) {
 	var w io.WriteCloser
 	switch c {
 	case gzipCoding:
-		zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw, err := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
 		if err != nil {
 			return nil, fmt.Errorf("gzip: %w", err)
 		}
 		w = zw
 	case brCoding:
-		w = brotli.NewWriterLevel(&buf, 6)
+		w = brotli.NewWriterLevel(&buf, 5)
 	default:
 		return b, nil
 	}
