@@ -23,16 +23,21 @@ func contentHash(path string, data []byte) [32]byte {
 	return [32]byte(h.Sum(nil))
 }
 
-// Content returns the HTML body of p, read again from the snapshot's file
-// system. Markdown bodies are rendered. If the file no longer holds the bytes
-// it held at load time, Content returns an error wrapping ErrChanged.
+// Content returns the HTML body of p, from the files the snapshot keeps or
+// else read again from its file system. Markdown bodies are rendered. If the
+// file no longer holds the bytes it held at load time, Content returns an
+// error wrapping ErrChanged.
 func (s *Snapshot) Content(p *Post) ([]byte, error) {
-	data, err := fs.ReadFile(s.fsys, p.Path)
-	if err != nil {
-		return nil, fmt.Errorf("feed: read %s: %w", p.Path, err)
-	}
-	if contentHash(p.Path, data) != p.Hash {
-		return nil, fmt.Errorf("feed: read %s: %w", p.Path, ErrChanged)
+	data, ok := s.bodies.get(p.Hash)
+	if !ok {
+		var err error
+		if data, err = fs.ReadFile(s.fsys, p.Path); err != nil {
+			return nil, fmt.Errorf("feed: read %s: %w", p.Path, err)
+		}
+		if contentHash(p.Path, data) != p.Hash {
+			return nil, fmt.Errorf("feed: read %s: %w", p.Path, ErrChanged)
+		}
+		data = s.bodies.put(p.Hash, data)
 	}
 	return renderBody(crlfToLF(data[p.bodyStart:]), p.markdown)
 }

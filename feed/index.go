@@ -43,6 +43,7 @@ type Snapshot struct {
 	byTag       map[string]*Feed
 	nextPublish time.Time
 	items       *itemCache // processed item content, shared by the formats and by later snapshots of the same posts
+	bodies      *bodyCache // raw post files by content hash, shared with later snapshots
 	tombstones  []Tombstone
 }
 
@@ -97,6 +98,7 @@ func NewSnapshot(site Site, fsys fs.FS, posts []*Post, problems []Problem, now t
 		byCategory: map[string]*Feed{},
 		byTag:      map[string]*Feed{},
 		items:      new(itemCache),
+		bodies:     new(bodyCache),
 	}
 	visible := make([]*Post, 0, len(posts))
 	for _, p := range posts {
@@ -158,7 +160,7 @@ func (s *Snapshot) add(index map[string]*Feed, list *[]*Feed, kind Kind, names, 
 // did not change keep their validators.
 func (s *Snapshot) At(now time.Time) *Snapshot {
 	n := NewSnapshot(s.Site, s.fsys, s.all, s.Problems, now)
-	n.items = s.items
+	n.items, n.bodies = s.items, s.bodies
 	if len(s.tombstones) == 0 {
 		return n
 	}

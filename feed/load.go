@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -80,7 +81,11 @@ func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) (*Snapshot, error) 
 	} else if cands, problems, err = findPosts(ctx, fsys); err != nil {
 		return nil, err
 	}
-	posts, fileProblems, err := parseAll(ctx, fsys, cands, cfg, opts.Workers, old)
+	var keep *bodyCache // a reload keeps the files it reads: they are the ones that changed
+	if opts.Previous != nil {
+		keep = opts.Previous.bodies
+	}
+	posts, fileProblems, err := parseAll(ctx, fsys, cands, cfg, opts.Workers, old, keep)
 	if err != nil {
 		return nil, err
 	}
@@ -101,6 +106,9 @@ func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) (*Snapshot, error) 
 		}
 	}
 	snap := NewSnapshot(cfg.site, fsys, posts, problems, now)
+	if keep != nil {
+		snap.bodies = keep
+	}
 	if old != nil {
 		// Kept posts are the same *Post under the same settings: their
 		// processed items stay valid, and a reload does not start cold.
@@ -204,7 +212,7 @@ func isPostFile(name string) bool {
 
 // parseAll reads and parses the candidates with a pool of workers. Results
 // are stored by index, so their order is the candidates' order.
-func parseAll(ctx context.Context, fsys fs.FS, cands []candidate, cfg *loadConfig, workers int, old *reuse) ([]*Post, []Problem, error) {
+func parseAll(ctx context.Context, fsys fs.FS, cands []candidate, cfg *loadConfig, workers int, old *reuse, keep *bodyCache) ([]*Post, []Problem, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -221,7 +229,7 @@ func parseAll(ctx context.Context, fsys fs.FS, cands []candidate, cfg *loadConfi
 					posts[i] = p
 					continue
 				}
-				posts[i], probs[i], buf = loadFile(fsys, cands[i], cfg, buf, old)
+				posts[i], probs[i], buf = loadFile(fsys, cands[i], cfg, buf, old, keep)
 			}
 		})
 	}
@@ -253,7 +261,7 @@ func parseAll(ctx context.Context, fsys fs.FS, cands []candidate, cfg *loadConfi
 
 // loadFile reads one candidate into buf (reused between files) and parses
 // it. A nil post and nil problem means the file is deliberately left out.
-func loadFile(fsys fs.FS, c candidate, cfg *loadConfig, buf []byte, old *reuse) (*Post, *Problem, []byte) {
+func loadFile(fsys fs.FS, c candidate, cfg *loadConfig, buf []byte, old *reuse, keep *bodyCache) (*Post, *Problem, []byte) {
 	data, size, modTime, err := readLimited(fsys, c.path, cfg.maxBytes, buf)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, buf // deleted since it was listed
@@ -270,6 +278,9 @@ func loadFile(fsys fs.FS, c candidate, cfg *loadConfig, buf []byte, old *reuse) 
 		return p, nil, data[:0]
 	}
 	post, prob := parsePost(c.path, data, c.categories, cfg)
+	if post != nil && keep != nil {
+		keep.put(post.Hash, bytes.Clone(data))
+	}
 	if post != nil {
 		post.size, post.modTime = size, modTime
 	}

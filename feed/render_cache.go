@@ -20,61 +20,101 @@ type item struct {
 func (it *item) size() int { return (1+len(it.enc))*(len(it.content)+len(it.summary)) + 1024 }
 
 // itemCache keeps processed items so that a snapshot's three formats, later
-// requests, and later snapshots that keep the same posts share the work. It holds two generations: when the
+// requests, and later snapshots that keep the same posts share the work. The
+// zero value is ready to use.
+type itemCache struct{ generations[*Post, *item] }
+
+// get returns the cached item of p, if any.
+func (c *itemCache) get(p *Post) (*item, bool) { return c.generations.get(p) }
+
+// put stores the item of p and returns the item to use: it, or the one
+// another goroutine stored first, so that both share its encodings.
+func (c *itemCache) put(p *Post, it *item) *item {
+	return c.generations.put(p, it, it.size(), itemCacheBytes)
+}
+
+// bodyCacheBytes bounds the raw post files a snapshot keeps in memory, a
+// generation: about twice this many bytes at most.
+const bodyCacheBytes = 32 << 20
+
+// bodyCache keeps raw post files by content hash: the files a reload read
+// and the files renders read back. A render then needs no disk, and a post
+// whose file changes after its snapshot was made still renders as that
+// snapshot holds it, so a stream of changes does not make renders fail.
+// The zero value is ready to use.
+type bodyCache struct{ generations[[32]byte, []byte] }
+
+// get returns the file whose content hash is h, if kept.
+func (c *bodyCache) get(h [32]byte) ([]byte, bool) { return c.generations.get(h) }
+
+// put keeps data, the file whose content hash is h; data must not change.
+func (c *bodyCache) put(h [32]byte, data []byte) []byte {
+	return c.generations.put(h, data, len(data)+64, bodyCacheBytes)
+}
+
+// generations is a map bounded by bytes, kept in two generations: when the
 // current one is full it becomes the old one and the old one is dropped, so
-// memory stays bounded and recently used items survive. The zero value is
-// ready to use.
-type itemCache struct {
+// memory stays bounded (at about twice the limit) and recently used entries
+// survive. It is safe for concurrent use; the zero value is ready to use.
+type generations[K comparable, V any] struct {
 	mu       sync.Mutex
-	cur, old map[*Post]*item
+	cur, old map[K]sized[V]
 	curBytes int
 }
 
-// get returns the cached item of p, if any.
-func (c *itemCache) get(p *Post) (*item, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if it, ok := c.cur[p]; ok {
-		return it, true
-	}
-	it, ok := c.old[p]
-	if ok {
-		c.putLocked(p, it)
-	}
-	return it, ok
+// sized is a value with the bytes it accounts for and its generation's limit.
+type sized[V any] struct {
+	v           V
+	size, limit int
 }
 
-// reset drops every cached item.
-func (c *itemCache) reset() {
+// get returns the value of k, if any; a value found in the old generation
+// moves to the current one.
+func (c *generations[K, V]) get(k K) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.cur[k]; ok {
+		return e.v, true
+	}
+	e, ok := c.old[k]
+	if ok {
+		c.putLocked(k, e)
+	}
+	return e.v, ok
+}
+
+// reset drops every entry.
+func (c *generations[K, V]) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.cur, c.old, c.curBytes = nil, nil, 0
 }
 
-// put stores the item of p and returns the item to use: it, or the one
-// another goroutine stored first, so that both share its encodings.
-func (c *itemCache) put(p *Post, it *item) *item {
+// put stores v, of size bytes, under k, with at most limit bytes a
+// generation, and returns the value to use: v, or the one stored first.
+func (c *generations[K, V]) put(k K, v V, size, limit int) V {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if first, ok := c.cur[p]; ok {
-		return first
+	if first, ok := c.cur[k]; ok {
+		return first.v
 	}
-	if first, ok := c.old[p]; ok {
-		it = first
+	e := sized[V]{v, size, limit}
+	if first, ok := c.old[k]; ok {
+		e = first
 	}
-	c.putLocked(p, it)
-	return it
+	c.putLocked(k, e)
+	return e.v
 }
 
-// putLocked adds it to the current generation, which must not hold p,
-// starting a new generation first when it would grow past the bound.
-func (c *itemCache) putLocked(p *Post, it *item) {
+// putLocked adds e to the current generation, which must not hold k,
+// starting a new generation first when it would grow past the limit.
+func (c *generations[K, V]) putLocked(k K, e sized[V]) {
 	if c.cur == nil {
-		c.cur = map[*Post]*item{}
+		c.cur = map[K]sized[V]{}
 	}
-	if c.curBytes+it.size() > itemCacheBytes {
-		c.old, c.cur, c.curBytes = c.cur, map[*Post]*item{}, 0
+	if c.curBytes+e.size > e.limit {
+		c.old, c.cur, c.curBytes = c.cur, map[K]sized[V]{}, 0
 	}
-	c.cur[p] = it
-	c.curBytes += it.size()
+	c.cur[k] = e
+	c.curBytes += e.size
 }

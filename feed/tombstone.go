@@ -75,6 +75,7 @@ func (s *Snapshot) WithTombstones(ts []Tombstone) *Snapshot {
 		byTag:       s.byTag,
 		nextPublish: s.nextPublish,
 		items:       s.items,
+		bodies:      s.bodies,
 	}
 	if len(ts) > 0 {
 		// Look each post up among the tombstones: far cheaper than indexing
