@@ -192,7 +192,10 @@ func (s *server) ready(h func(http.ResponseWriter, *http.Request, *state)) http.
 
 // staleWait bounds how long a request waits for the reload that replaces a
 // snapshot whose posts changed under it.
-const staleWait = 3 * time.Second
+// Under a stream of changes on a busy machine a reload can take a second or
+// more, and the first snapshot after the change may need a second one; a
+// slow answer is better than an error.
+const staleWait = 10 * time.Second
 
 // staleWriter lets a handler report, before writing anything, that its
 // snapshot is stale and the request should be answered from the next one.

@@ -90,7 +90,7 @@ func reloadStorm(ctx context.Context, c config, ps *procs) (*report, error) {
 	x := r.add("responses", "no error (only 200/304)", st.statusText(), st.onlyOK(), true)
 	if logs, err := os.ReadFile(fw.logs); err == nil && !x.met {
 		if n := strings.Count(string(logs), "the reload did not come in time"); n > 0 {
-			x.note = fmt.Sprintf("(%d answered 503 \"feed is being updated; retry shortly\": a post changed under the snapshot, and for 3 s (staleWait) each newer snapshot was stale again before the render finished)", n)
+			x.note = fmt.Sprintf("(%d answered 503 \"feed is being updated; retry shortly\": a post changed under the snapshot, and for as long as the server waits (staleWait, 10 s) each newer snapshot was stale again before the render finished)", n)
 		}
 	}
 	r.add("transport errors", "0", fmt.Sprint(res.errors), len(res.errors) == 0, true)
