@@ -26,22 +26,29 @@ type breaker struct {
 // allow reports whether a call may go ahead. Every true must be followed
 // by exactly one of success, failure or release.
 func (b *breaker) allow() bool {
+	ok, _ := b.allowProbe()
+	return ok
+}
+
+// allowProbe is allow, also telling whether the call is the one probe of a
+// half-open breaker.
+func (b *breaker) allowProbe() (ok, probe bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if !b.open {
-		return true
+		return true, false
 	}
 	now := b.now()
 	if now.Before(b.until) {
-		return false
+		return false, false
 	}
 	// A probe whose outcome never arrived does not block probing forever.
 	if b.probing && now.Sub(b.probeStart) < b.cooldown {
-		return false
+		return false, false
 	}
 	b.probing = true
 	b.probeStart = now
-	return true
+	return true, true
 }
 
 // success records a call that reached Redis and got an answer.

@@ -40,7 +40,7 @@ func NewRedisClient(url string, addrs []string, masterName string, timeout time.
 		if err != nil {
 			return nil, fmt.Errorf("cache: redis: parse URL: %w", err)
 		}
-		o.DialTimeout = timeout
+		o.DialTimeout = dialTimeout(timeout)
 		o.ReadTimeout = timeout
 		o.WriteTimeout = timeout
 		o.PoolTimeout = timeout
@@ -65,10 +65,18 @@ func NewRedisClient(url string, addrs []string, masterName string, timeout time.
 	return redis.NewUniversalClient(u), nil
 }
 
+// dialTimeout bounds dialling. Commands carry their own deadline (the
+// command timeout, longer for the breaker's probe), which bounds the dial
+// they wait for too; this outer bound only lets a probe's dial take as
+// long as the probe may.
+func dialTimeout(timeout time.Duration) time.Duration {
+	return max(probeTimeoutFactor*timeout, minProbeTimeout)
+}
+
 // failFast sets the timeouts and pool settings of an accelerator that is
 // never worth waiting for.
 func failFast(u *redis.UniversalOptions, timeout time.Duration) {
-	u.DialTimeout = timeout
+	u.DialTimeout = dialTimeout(timeout)
 	u.ReadTimeout = timeout
 	u.WriteTimeout = timeout
 	u.PoolTimeout = timeout

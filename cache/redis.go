@@ -259,14 +259,29 @@ func (r *Redis) release(ctx context.Context, key, token string) error {
 	})
 }
 
+// The probe of a half-open breaker waits probeTimeoutFactor times the
+// command timeout, and at least minProbeTimeout.
+const (
+	probeTimeoutFactor = 10
+	minProbeTimeout    = 500 * time.Millisecond
+)
+
 // do runs one command through the breaker with the command timeout,
 // recording its outcome.
 func (r *Redis) do(ctx context.Context, op string, cmd func(ctx context.Context) error) error {
-	if !r.br.allow() {
+	ok, probe := r.br.allowProbe()
+	if !ok {
 		r.skipped.Add(1)
 		return ErrUnavailable
 	}
-	cctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
+	timeout := r.opts.Timeout
+	if probe {
+		// One call per cooldown: it may wait longer, so that a Redis that is
+		// back is seen as back even on a busy machine, where a short
+		// timeout would keep the breaker open for good.
+		timeout = max(probeTimeoutFactor*timeout, minProbeTimeout)
+	}
+	cctx, cancel := context.WithTimeout(ctx, timeout)
 	err := cmd(cctx)
 	cancel()
 	switch {
