@@ -33,6 +33,11 @@ func (c *itemCache) put(p *Post, it *item) *item {
 	return c.generations.put(p, it, it.size(), itemCacheBytes)
 }
 
+// RenderCacheBytes is the most memory that renders keep besides the
+// snapshot: processed items and raw post files, two generations each. It is
+// shared by a snapshot and the later snapshots of the same posts.
+const RenderCacheBytes = 2*itemCacheBytes + 2*bodyCacheBytes
+
 // bodyCacheBytes bounds the raw post files a snapshot keeps in memory, a
 // generation: about twice this many bytes at most.
 const bodyCacheBytes = 32 << 20

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/feedwire/feedwire/feed"
 )
 
 // memoryFigures are what one memory run measured.
@@ -36,9 +38,11 @@ func memoryScale(ctx context.Context, c config, ps *procs) (*report, error) {
 		return nil, err
 	}
 	// The bound: what the process held once the snapshot was in, plus the
-	// cache bound, plus the same again for the garbage collector's headroom
-	// (GOGC=100 lets the heap reach twice what is live before collecting).
-	bound := f.rssReady + 2*s.memoryCache
+	// cache bounds (the document cache, and the items and post files that
+	// renders keep), plus the document cache bound again for the garbage
+	// collector's headroom (GOGC=100 lets the heap reach twice what is live
+	// before collecting).
+	bound := f.rssReady + 2*s.memoryCache + feed.RenderCacheBytes
 	r := &report{title: "6. Memory",
 		setup: fmt.Sprintf("one feedwire over %d posts with `FEEDWIRE_MEMORY_CACHE_BYTES=%d` (%s), no Redis; %d distinct documents (%d site and category feeds × ?limit=1…) requested once each by 4 workers, identity coding",
 			s.memoryPosts, s.memoryCache, mib(s.memoryCache), f.docs, f.feeds)}
@@ -47,7 +51,7 @@ func memoryScale(ctx context.Context, c config, ps *procs) (*report, error) {
 	r.add("memory cache tier", "≤ "+mib(s.memoryCache), fmt.Sprintf("%d bytes", f.cacheBytes), f.cacheBytes <= s.memoryCache, true)
 	r.info("RSS with the snapshot loaded (ready)", fmt.Sprintf("%s (peak during the load %s)", mib(f.rssReady), mib(f.hwmReady)))
 	r.info("Go heap at the end (allocated, garbage included / in use / next GC target)", fmt.Sprintf("%s / %s / %s", mib(f.heapLive), mib(f.heapInUse), mib(f.nextGC)))
-	x := r.add("RSS after every document, Go defaults", "≤ ready RSS + 2 × cache bound = "+mib(bound),
+	x := r.add("RSS after every document, Go defaults", "≤ ready RSS + 2 × cache bound + render caches = "+mib(bound),
 		fmt.Sprintf("%s (highest sampled %s, VmHWM %s)", mib(f.rssEnd), mib(f.peak), mib(f.hwm)), f.peak <= bound, false)
 	if !x.met {
 		x.note = "(the live heap stays near snapshot + cache, but with GOGC=100 and no memory limit the runtime lets the heap grow to twice the live heap before collecting)"
