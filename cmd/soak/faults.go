@@ -150,7 +150,11 @@ func redisFaults(ctx context.Context, c config, ps *procs) (*report, error) {
 	recovered := fmt.Sprintf("%.0f hits / %.0f misses / %.0f errors while the load ran", ah, am, ae)
 	x := r.add("Redis hits after the restart, under load", "> 0", recovered, ah > 0, false)
 	if ah == 0 {
-		x.note = "(the circuit breaker probes Redis once per 5 s cooldown; under saturation the probe itself can time out at 50 ms and the breaker stays open)"
+		if am > 0 {
+			x.note = "(the breaker's probe reached the restarted, empty Redis (the misses), but on the saturated machine most 50 ms commands, the writes that would fill it among them, time out and reopen the breaker before anything is written back)"
+		} else {
+			x.note = "(the breaker probes Redis once per 5 s cooldown, and no probe reached the restarted Redis while the load ran)"
+		}
 	}
 	if ah == 0 {
 		// The breaker waits out its cooldown (5 s) before probing Redis
