@@ -69,12 +69,8 @@ func writeAtom(w io.Writer, v *view) error {
 		doc.Links = append(doc.Links, feeds.AtomLink{Href: cleanText(l.href), Rel: l.rel, Type: Atom.mediaType()})
 	}
 	doc.Archive = v.fhArchive()
-	return writeXMLItems(w, doc, "\n</feed>", len(v.posts)+len(v.tombstones), func(i int) ([]byte, error) {
-		if i >= len(v.posts) {
-			return deletedEntry(v.tombstones[i-len(v.posts)], "  "), nil
-		}
-		p, it := v.posts[i], v.items[i]
-		return it.encoded(Atom, func() ([]byte, error) { return encodeXMLElement(newAtomEntry(p, it, v.author), "  ") })
+	return writeXMLItems(w, doc, "\n</feed>", "  ", v, Atom, func(p *Post, it *item) any {
+		return newAtomEntry(p, it, v.author)
 	})
 }
 

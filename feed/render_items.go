@@ -44,10 +44,12 @@ func encodeXMLElement(v any, prefix string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// writeXMLItems writes doc, encoded without its items, with the n items that
-// item returns inserted, each on its own line, before the last occurrence
-// of closing: the end tag of their parent, with its indentation.
-func writeXMLItems(w io.Writer, doc any, closing string, n int, item func(i int) ([]byte, error)) error {
+// writeXMLItems writes doc, encoded without its items, with the view's
+// items inserted before the last occurrence of closing (the end tag of
+// their parent, with its indentation), each on its own line at indent: its
+// posts, each encoded in format by element once per item, then its deleted
+// entries.
+func writeXMLItems(w io.Writer, doc any, closing, indent string, v *view, format Format, element func(p *Post, it *item) any) error {
 	var head bytes.Buffer
 	if err := encodeXML(&head, doc); err != nil {
 		return err
@@ -57,12 +59,17 @@ func writeXMLItems(w io.Writer, doc any, closing string, n int, item func(i int)
 	if cut < 0 {
 		return fmt.Errorf("feed: encoded document lacks %q", closing)
 	}
-	items := make([][]byte, n)
-	for i := range items {
-		var err error
-		if items[i], err = item(i); err != nil {
+	items := make([][]byte, 0, len(v.posts)+len(v.tombstones))
+	for i, p := range v.posts {
+		it := v.items[i]
+		enc, err := it.encoded(format, func() ([]byte, error) { return encodeXMLElement(element(p, it), indent) })
+		if err != nil {
 			return err
 		}
+		items = append(items, enc)
+	}
+	for _, t := range v.tombstones {
+		items = append(items, deletedEntry(t, indent))
 	}
 	bw := bufio.NewWriterSize(w, 32<<10)
 	bw.Write(b[:cut])

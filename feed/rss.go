@@ -93,12 +93,8 @@ func writeRSS(w io.Writer, v *view) error {
 		NSMedia: nsMedia,
 		Channel: ch,
 	}
-	return writeXMLItems(w, doc, "\n  </channel>", len(v.posts)+len(v.tombstones), func(i int) ([]byte, error) {
-		if i >= len(v.posts) {
-			return deletedEntry(v.tombstones[i-len(v.posts)], "    "), nil
-		}
-		p, it := v.posts[i], v.items[i]
-		return it.encoded(RSS, func() ([]byte, error) { return encodeXMLElement(newRSSItem(p, it, v.author), "    ") })
+	return writeXMLItems(w, doc, "\n  </channel>", "    ", v, RSS, func(p *Post, it *item) any {
+		return newRSSItem(p, it, v.author)
 	})
 }
 
