@@ -69,8 +69,8 @@ func writeAtom(w io.Writer, v *view) error {
 		doc.Links = append(doc.Links, feeds.AtomLink{Href: cleanText(l.href), Rel: l.rel, Type: Atom.mediaType()})
 	}
 	doc.Archive = v.fhArchive()
-	return writeXMLItems(w, doc, "\n</feed>", "  ", v, Atom, func(p *Post, it *item) any {
-		return newAtomEntry(p, it, v.author)
+	return writeXMLItems(w, doc, "\n</feed>", "  ", v, Atom, func(p *Post, it *item, prefix string) []byte {
+		return appendAtomEntry(make([]byte, 0, itemBufSize(it)), newAtomEntry(p, it, v.author), prefix)
 	})
 }
 
@@ -99,4 +99,71 @@ func newAtomEntry(p *Post, it *item, siteAuthor string) *atomEntry {
 		entry.Categories = append(entry.Categories, atomCategory{Term: t})
 	}
 	return entry
+}
+
+// appendAtomEntry appends e as encoding/xml encodes it with Indent(prefix,
+// "  "): the embedded entry's fields in order, less Category and Content,
+// which the entry's own fields replace, then the entry's fields.
+func appendAtomEntry(b []byte, e *atomEntry, prefix string) []byte {
+	w := xmlWriter{b: b, prefix: prefix}
+	w.open("entry")
+	if e.AtomEntry != nil {
+		w.attrOmit("xmlns", e.Xmlns)
+	}
+	w.attrOmit("xml:lang", e.Lang)
+	w.closeStart()
+	if a := e.AtomEntry; a != nil {
+		w.element("title", a.Title)
+		w.element("updated", a.Updated)
+		w.element("id", a.Id)
+		w.elementOmit("rights", a.Rights)
+		w.elementOmit("source", a.Source)
+		w.elementOmit("published", a.Published)
+		if c := a.Contributor; c != nil {
+			appendAtomPerson(&w, "contributor", &c.AtomPerson)
+		}
+		for _, l := range a.Links {
+			w.open("link")
+			w.attr("href", l.Href)
+			w.attrOmit("rel", l.Rel)
+			w.attrOmit("type", l.Type)
+			w.attrOmit("length", l.Length)
+			w.closeStart()
+			w.end("link")
+		}
+		if s := a.Summary; s != nil {
+			w.open("summary")
+			w.attr("type", s.Type)
+			w.closeStart()
+			w.text(s.Content)
+			w.end("summary")
+		}
+		if au := a.Author; au != nil {
+			appendAtomPerson(&w, "author", &au.AtomPerson)
+		}
+	}
+	if c := e.Content; c != nil {
+		w.open("content")
+		w.attr("type", c.Type)
+		w.closeStart()
+		w.cdata(c.Content)
+		w.end("content")
+	}
+	for _, c := range e.Categories {
+		w.open("category")
+		w.attr("term", c.Term)
+		w.closeStart()
+		w.end("category")
+	}
+	w.end("entry")
+	return w.b
+}
+
+// appendAtomPerson writes an Atom person construct named name.
+func appendAtomPerson(w *xmlWriter, name string, p *feeds.AtomPerson) {
+	w.start(name)
+	w.elementOmit("name", p.Name)
+	w.elementOmit("uri", p.Uri)
+	w.elementOmit("email", p.Email)
+	w.end(name)
 }

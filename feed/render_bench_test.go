@@ -29,7 +29,7 @@ func benchBody(n int) string {
 }
 
 // benchSnapshot returns a snapshot of n posts of one category and tag.
-func benchSnapshot(b *testing.B, n int) *Snapshot {
+func benchSnapshot(b testing.TB, n int) *Snapshot {
 	b.Helper()
 	files := map[string]string{}
 	start := time.Date(2021, 12, 1, 8, 0, 0, 0, time.FixedZone("", 8*3600))

@@ -3,7 +3,6 @@ package feed
 import (
 	"bufio"
 	"bytes"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"sync"
@@ -29,27 +28,18 @@ func (it *item) encoded(format Format, encode func() ([]byte, error)) ([]byte, e
 	return e.b, e.err
 }
 
-// encodeXMLElement returns v as one XML element, indented as it would be at
-// the depth that prefix gives, without a leading newline.
-func encodeXMLElement(v any, prefix string) ([]byte, error) {
-	var buf bytes.Buffer
-	e := xml.NewEncoder(&buf)
-	e.Indent(prefix, "  ")
-	if err := e.Encode(v); err != nil {
-		return nil, err
-	}
-	if err := e.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+// itemBufSize is a capacity that holds an item's XML encoding: its content
+// and summary, escaping, and the metadata.
+func itemBufSize(it *item) int {
+	return len(it.content) + len(it.summary) + len(it.summary)/4 + 1024
 }
 
 // writeXMLItems writes doc, encoded without its items, with the view's
 // items inserted before the last occurrence of closing (the end tag of
 // their parent, with its indentation), each on its own line at indent: its
-// posts, each encoded in format by element once per item, then its deleted
+// posts, each encoded in format by encode once per item, then its deleted
 // entries.
-func writeXMLItems(w io.Writer, doc any, closing, indent string, v *view, format Format, element func(p *Post, it *item) any) error {
+func writeXMLItems(w io.Writer, doc any, closing, indent string, v *view, format Format, encode func(p *Post, it *item, prefix string) []byte) error {
 	var head bytes.Buffer
 	if err := encodeXML(&head, doc); err != nil {
 		return err
@@ -62,7 +52,7 @@ func writeXMLItems(w io.Writer, doc any, closing, indent string, v *view, format
 	items := make([][]byte, 0, len(v.posts)+len(v.tombstones))
 	for i, p := range v.posts {
 		it := v.items[i]
-		enc, err := it.encoded(format, func() ([]byte, error) { return encodeXMLElement(element(p, it), indent) })
+		enc, err := it.encoded(format, func() ([]byte, error) { return encode(p, it, indent), nil })
 		if err != nil {
 			return err
 		}

@@ -93,8 +93,8 @@ func writeRSS(w io.Writer, v *view) error {
 		NSMedia: nsMedia,
 		Channel: ch,
 	}
-	return writeXMLItems(w, doc, "\n  </channel>", "    ", v, RSS, func(p *Post, it *item) any {
-		return newRSSItem(p, it, v.author)
+	return writeXMLItems(w, doc, "\n  </channel>", "    ", v, RSS, func(p *Post, it *item, prefix string) []byte {
+		return appendRSSItem(make([]byte, 0, itemBufSize(it)), newRSSItem(p, it, v.author), prefix)
 	})
 }
 
@@ -126,6 +126,64 @@ func newRSSItem(p *Post, it *item, siteAuthor string) *rssItem {
 		ri.Thumbnail = &mediaThumb{URL: img}
 	}
 	return ri
+}
+
+// appendRSSItem appends ri as encoding/xml encodes it with Indent(prefix,
+// "  "): the embedded item's fields in order, less Category, which the
+// item's own category elements replace, then the item's fields.
+func appendRSSItem(b []byte, ri *rssItem, prefix string) []byte {
+	w := xmlWriter{b: b, prefix: prefix}
+	w.start("item")
+	if it := ri.RssItem; it != nil {
+		w.element("title", it.Title)
+		w.element("link", it.Link)
+		w.element("description", it.Description)
+		if c := it.Content; c != nil {
+			w.start("content:encoded")
+			w.cdata(c.Content)
+			w.end("content:encoded")
+		}
+		w.elementOmit("author", it.Author)
+		w.elementOmit("comments", it.Comments)
+		if e := it.Enclosure; e != nil {
+			w.open("enclosure")
+			w.attr("url", e.Url)
+			w.attr("length", e.Length)
+			w.attr("type", e.Type)
+			w.closeStart()
+			w.end("enclosure")
+		}
+		if g := it.Guid; g != nil {
+			w.open("guid")
+			w.attrOmit("isPermaLink", g.IsPermaLink)
+			w.closeStart()
+			w.text(g.Id)
+			w.end("guid")
+		}
+		w.elementOmit("pubDate", it.PubDate)
+		w.elementOmit("source", it.Source)
+	}
+	w.element("atom:updated", ri.Updated)
+	w.elementOmit("dc:creator", ri.Creator)
+	for _, c := range ri.Categories {
+		w.element("category", c)
+	}
+	if m := ri.Media; m != nil {
+		w.open("media:content")
+		w.attr("url", m.URL)
+		w.attr("medium", m.Medium)
+		w.attrOmit("type", m.Type)
+		w.closeStart()
+		w.end("media:content")
+	}
+	if t := ri.Thumbnail; t != nil {
+		w.open("media:thumbnail")
+		w.attr("url", t.URL)
+		w.closeStart()
+		w.end("media:thumbnail")
+	}
+	w.end("item")
+	return w.b
 }
 
 // encodeXML writes the XML declaration and doc, indented as gorilla does.

@@ -1,0 +1,141 @@
+package feed
+
+import (
+	"bytes"
+	"encoding/xml"
+	"reflect"
+	"testing"
+)
+
+// encodeXMLElement returns v as encoding/xml encodes it with Indent(prefix,
+// "  "): the reference that the item encoders must equal byte for byte.
+func encodeXMLElement(t testing.TB, v any, prefix string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	e := xml.NewEncoder(&buf)
+	e.Indent(prefix, "  ")
+	if err := e.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// checkItemEncoding fails unless the fast encoders give encoding/xml's bytes
+// for ri and e at every indentation the documents use.
+func checkItemEncoding(t testing.TB, ri *rssItem, e *atomEntry) {
+	t.Helper()
+	for _, prefix := range []string{"", "  ", "    "} {
+		if got, want := appendRSSItem(nil, ri, prefix), encodeXMLElement(t, ri, prefix); !bytes.Equal(got, want) {
+			t.Fatalf("RSS item at %q:\ngot  %q\nwant %q", prefix, got, want)
+		}
+		if got, want := appendAtomEntry(nil, e, prefix), encodeXMLElement(t, e, prefix); !bytes.Equal(got, want) {
+			t.Fatalf("Atom entry at %q:\ngot  %q\nwant %q", prefix, got, want)
+		}
+	}
+}
+
+// fillStrings sets every string that v reaches to texts in turn. Each
+// pointer it meets is allocated when the next bit of present is set, and
+// each slice gets n elements, so that a field the encoders do not know
+// about shows up in encoding/xml's output and not in theirs.
+func fillStrings(v reflect.Value, texts []string, present uint64, n int) {
+	next, bit := 0, 0
+	var fill func(v reflect.Value)
+	fill = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.String:
+			v.SetString(texts[next%len(texts)])
+			next++
+		case reflect.Pointer:
+			keep := present&(1<<(bit%64)) != 0
+			bit++
+			if keep {
+				v.Set(reflect.New(v.Type().Elem()))
+				fill(v.Elem())
+			}
+		case reflect.Struct:
+			for i := range v.NumField() {
+				if v.Type().Field(i).Type != reflect.TypeFor[xml.Name]() {
+					fill(v.Field(i))
+				}
+			}
+		case reflect.Slice:
+			v.Set(reflect.MakeSlice(v.Type(), n, n))
+			for i := range n {
+				fill(v.Index(i))
+			}
+		}
+	}
+	fill(v)
+}
+
+func TestItemEncodingFixtures(t *testing.T) {
+	for _, s := range []*Snapshot{fixtureSnapshot(t), benchSnapshot(t, 3)} {
+		for _, p := range s.SiteFeed().Posts {
+			it, err := s.item(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkItemEncoding(t, newRSSItem(p, it, "编辑部"), newAtomEntry(p, it, "编辑部"))
+		}
+	}
+}
+
+func TestItemEncodingEveryField(t *testing.T) {
+	texts := []string{"a", "", "<&>\"'", "\t\n\r", "]]>x]]>", "\x00\xff\uFFFE\uFFFD", "株洲"}
+	for _, present := range []uint64{0, 1, 0x5555, 0xAAAA, ^uint64(0)} {
+		for n := range 3 {
+			ri, e := new(rssItem), new(atomEntry)
+			fillStrings(reflect.ValueOf(ri).Elem(), texts, present, n)
+			fillStrings(reflect.ValueOf(e).Elem(), texts[1:], present, n)
+			checkItemEncoding(t, ri, e)
+		}
+	}
+}
+
+// FuzzItemEncoding checks that the item encoders give encoding/xml's bytes
+// for arbitrary text in every field, and for items made from posts with an
+// arbitrary title, body, category and URL.
+func FuzzItemEncoding(f *testing.F) {
+	s := fixtureSnapshot(f)
+	for i, p := range s.SiteFeed().Posts {
+		it, err := s.item(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		cat := ""
+		if len(p.Categories) > 0 {
+			cat = p.Categories[0]
+		}
+		f.Add(p.Title, it.content, cat, p.URL, uint64(i)*0x9E3779B97F4A7C15)
+	}
+	f.Add("a\x00b]]>\uFFFE", "<p>]]>\x01\x0b</p>]]", "\xff", "//x/\x02\r\n", ^uint64(0))
+	f.Fuzz(func(t *testing.T, title, body, category, url string, present uint64) {
+		texts := []string{title, body, category, url}
+		ri, e := new(rssItem), new(atomEntry)
+		fillStrings(reflect.ValueOf(ri).Elem(), texts, present, int(present>>62))
+		fillStrings(reflect.ValueOf(e).Elem(), texts, present>>1, int(present>>60)&3)
+		checkItemEncoding(t, ri, e)
+
+		p := &Post{Title: title, URL: url, ID: url, Categories: []string{category}, Tags: []string{title},
+			Author: category, Image: url, Lang: category}
+		it := &item{content: cleanText(body), summary: cleanText(title + body)}
+		checkItemEncoding(t, newRSSItem(p, it, ""), newAtomEntry(p, it, ""))
+	})
+}
+
+func TestAppendEscaped(t *testing.T) {
+	for _, s := range []string{"", "plain", "<a href=\"x\">'&'</a>", "\t\n\r\x00\x1f\x7f", "\xff\xc3(", "\xed\xa0\x80",
+		"\uFFFD\uFFFE\uFFFF\U0010FFFF", "株洲日报 & 新闻"} {
+		var want bytes.Buffer
+		if err := xml.EscapeText(&want, []byte(s)); err != nil {
+			t.Fatal(err)
+		}
+		if got := appendEscaped(nil, s); !bytes.Equal(got, want.Bytes()) {
+			t.Errorf("appendEscaped(%q) = %q, want %q", s, got, want.Bytes())
+		}
+	}
+}
