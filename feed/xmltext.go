@@ -25,20 +25,65 @@ func xmlAllowed(r rune) bool {
 // cleanText returns s as valid UTF-8 with every character that XML 1.0
 // forbids removed. Invalid bytes become U+FFFD. It returns s itself, without
 // allocating, when nothing needs to change.
+//
+// One pass validates UTF-8 and looks for forbidden characters at once,
+// dispatching on the class of each character's first byte: allowed ASCII
+// and the three-byte sequences of CJK text, which can hold neither
+// surrogates nor U+FFFE and U+FFFF, are checked inline; any other sequence
+// is decoded.
 func cleanText(s string) string {
-	if !utf8.ValidString(s) { // valid UTF-8 holds no surrogates
-		return cleanFrom(s, 0)
-	}
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c < 0x20 && c != '\t' && c != '\n' && c != '\r':
+	for i := 0; i < len(s); {
+		switch cleanClass[s[i]] {
+		case cleanASCII:
+			i++
+			continue
+		case cleanForbidden:
 			return cleanFrom(s, i)
-		case c == 0xEF && i+2 < len(s) && s[i+1] == 0xBF && s[i+2] >= 0xBE: // U+FFFE, U+FFFF
+		case cleanThree:
+			j := i
+			for j+2 < len(s) && cleanClass[s[j]] == cleanThree && s[j+1]&0xC0 == 0x80 && s[j+2]&0xC0 == 0x80 {
+				j += 3
+			}
+			if j > i {
+				i = j
+				continue
+			}
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || !xmlAllowed(r) {
 			return cleanFrom(s, i)
 		}
+		i += n
 	}
 	return s
 }
+
+// Classes of a character's first byte, for cleanText.
+const (
+	cleanASCII     = iota // an ASCII character XML allows
+	cleanForbidden        // an ASCII control character XML forbids
+	cleanThree            // starts U+1000–U+CFFF or U+E000–U+EFFF, if well formed
+	cleanDecode           // anything else: decode to tell
+)
+
+// cleanClass is the class of each byte as a character's first byte.
+var cleanClass = func() (t [256]byte) {
+	for c := range 256 {
+		switch {
+		case c == '\t' || c == '\n' || c == '\r':
+			t[c] = cleanASCII
+		case c < 0x20:
+			t[c] = cleanForbidden
+		case c < utf8.RuneSelf:
+			t[c] = cleanASCII
+		case c >= 0xE1 && c <= 0xEC || c == 0xEE:
+			t[c] = cleanThree
+		default:
+			t[c] = cleanDecode
+		}
+	}
+	return t
+}()
 
 // cleanFrom is the slow path of cleanText, starting at the first byte to fix.
 func cleanFrom(s string, i int) string {

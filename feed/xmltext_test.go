@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -41,5 +42,42 @@ func TestCleanTextNoAlloc(t *testing.T) {
 	s := "经济是肌体，金融是血脉。<p>plain</p>\n"
 	if n := testing.AllocsPerRun(10, func() { _ = cleanText(s) }); n != 0 {
 		t.Errorf("cleanText of clean text allocates %v times", n)
+	}
+}
+
+// cleanTextSimple is cleanText written plainly, rune by rune: the reference
+// for the fast one.
+func cleanTextSimple(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			b.WriteRune(utf8.RuneError)
+		case xmlAllowed(r):
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+func FuzzCleanText(f *testing.F) {
+	for _, s := range []string{"", "plain ascii text, long enough", "a\x00b\x1fc", "x\uFFFEy\uFFFF", "\xed\xa0\x80",
+		"\xe4\xb8", "株洲日报\t新闻\r\n", "\xef\xbf\xbd\xef\xbf\xbe", benchBody(0), "0123456\x01", "01234567\xe1\x80\x80"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := cleanText(s), cleanTextSimple(s); got != want {
+			t.Fatalf("cleanText(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+func BenchmarkCleanText(b *testing.B) {
+	s := benchBody(0)
+	b.SetBytes(int64(len(s)))
+	for range b.N {
+		_ = cleanText(s)
 	}
 }
