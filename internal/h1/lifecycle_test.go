@@ -1,0 +1,201 @@
+package h1
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// start serves h on a loopback port with the given timeouts and returns
+// the server, its address, and the channel Serve's result arrives on.
+func start(t *testing.T, h http.Handler, hs *http.Server) (*Server, string, <-chan error) {
+	t.Helper()
+	hs.Handler = h
+	hs.ErrorLog = log.New(io.Discard, "", 0)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(hs)
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ln) }()
+	return s, ln.Addr().String(), done
+}
+
+// dial connects to addr with a deadline that ends a stuck test.
+func dial(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// closedByServer reports whether the server has closed c: a read returns
+// EOF or a reset, not data and not the test's deadline.
+func closedByServer(c net.Conn) bool {
+	_, err := c.Read(make([]byte, 1))
+	var ne net.Error
+	return err != nil && !(errors.As(err, &ne) && ne.Timeout())
+}
+
+func TestShutdownWaitsForInFlight(t *testing.T) {
+	entered, release := make(chan struct{}), make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			close(entered)
+			<-release
+		}
+		io.WriteString(w, "done "+r.URL.Path)
+	})
+	s, addr, served := start(t, h, &http.Server{})
+
+	idle := dial(t, addr) // one answered request, then idle
+	io.WriteString(idle, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n")
+	idleR := bufio.NewReader(idle)
+	if res, err := http.ReadResponse(idleR, nil); err != nil || res.StatusCode != 200 {
+		t.Fatalf("first request: %v", err)
+	} else {
+		io.Copy(io.Discard, res.Body)
+	}
+	handed := dial(t, addr) // served by net/http, idle
+	io.WriteString(handed, "GET /b HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+	if res, err := http.ReadResponse(bufio.NewReader(handed), nil); err != nil || res.StatusCode != 200 {
+		t.Fatalf("handed-off request: %v", err)
+	} else {
+		io.Copy(io.Discard, res.Body)
+	}
+
+	busy := dial(t, addr)
+	io.WriteString(busy, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+	<-entered
+	shut := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		shut <- s.Shutdown(ctx)
+	}()
+	if !closedByServer(idle) {
+		t.Error("idle connection not closed by Shutdown")
+	}
+	if !closedByServer(handed) {
+		t.Error("handed-off idle connection not closed by Shutdown")
+	}
+	select {
+	case err := <-shut:
+		t.Fatalf("Shutdown returned %v with a request in flight", err)
+	default:
+	}
+	close(release)
+	res, err := http.ReadResponse(bufio.NewReader(busy), nil)
+	if err != nil {
+		t.Fatalf("in-flight request lost: %v", err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	if string(body) != "done /slow" || !res.Close {
+		t.Errorf("in-flight answer %q, Connection: close %v", body, res.Close)
+	}
+	if err := <-shut; err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		t.Errorf("Serve returned %v", err)
+	}
+	if _, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+		t.Error("still accepting after Shutdown")
+	}
+}
+
+func TestShutdownDeadline(t *testing.T) {
+	entered, release := make(chan struct{}), make(chan struct{})
+	defer close(release)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(entered)
+		<-release
+	})
+	s, addr, _ := start(t, h, &http.Server{})
+	c := dial(t, addr)
+	io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	<-entered
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := s.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Shutdown with a stuck handler = %v, want the context's error", err)
+	}
+}
+
+func TestTimeouts(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
+	_, addr, _ := start(t, h, &http.Server{ReadHeaderTimeout: 200 * time.Millisecond, IdleTimeout: 300 * time.Millisecond})
+
+	t.Run("slow head", func(t *testing.T) {
+		c := dial(t, addr)
+		io.WriteString(c, "GET / HTTP/1.1\r\nHost:")
+		began := time.Now()
+		if !closedByServer(c) {
+			t.Fatal("a head never finished kept the connection open")
+		}
+		if d := time.Since(began); d > 5*time.Second {
+			t.Errorf("closed after %v, ReadHeaderTimeout is 200ms", d)
+		}
+	})
+	t.Run("silent", func(t *testing.T) {
+		c := dial(t, addr)
+		if !closedByServer(c) {
+			t.Fatal("a connection that sent nothing was kept open")
+		}
+	})
+	t.Run("idle", func(t *testing.T) {
+		c := dial(t, addr)
+		r := bufio.NewReader(c)
+		for range 3 { // answered while it keeps asking
+			io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+			res, err := http.ReadResponse(r, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, res.Body)
+		}
+		if !closedByServer(c) {
+			t.Fatal("an idle connection was kept open")
+		}
+	})
+}
+
+// TestHandOffKeepsBytes checks that a connection handed to net/http in the
+// middle of pipelined requests loses none of them.
+func TestHandOffKeepsBytes(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		io.WriteString(w, r.Method+" "+r.URL.Path+" "+string(body))
+	})
+	_, addr, _ := start(t, h, &http.Server{})
+	c := dial(t, addr)
+	raw := "GET /1 HTTP/1.1\r\nHost: x\r\n\r\n" +
+		"POST /2 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello" +
+		"GET /3 HTTP/1.1\r\nHost: x\r\n\r\n"
+	io.WriteString(c, raw)
+	r := bufio.NewReader(c)
+	var got []string
+	for range 3 {
+		res, err := http.ReadResponse(r, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		got = append(got, string(b))
+	}
+	if want := "GET /1 |POST /2 hello|GET /3 "; strings.Join(got, "|") != want {
+		t.Errorf("answers %q, want %q", strings.Join(got, "|"), want)
+	}
+}

@@ -1,0 +1,188 @@
+// Package h1 serves HTTP/1.1 for an http.Handler at the cost of a few
+// system calls per request. net/http spends most of a small cached
+// response's time around the handler: a goroutine that watches the
+// connection during every request, the response head and body in two
+// writes, deadlines set three times. For the requests a feed service lives
+// on (GET or HEAD, no body, a path, plain headers) this server reads the
+// head, calls the handler with the *http.Request net/http would have made,
+// and sends head and body in one write. The first request of a connection
+// that is anything else (another method, a body, HTTP/1.0, a bare LF, a
+// head over 4 KB, anything malformed) hands the connection, with the bytes
+// already read, to a net/http Server, which serves it from then on.
+//
+// Not provided to handlers: Hijack, trailers, full duplex, and a request
+// context canceled when the client goes away mid-request (it is canceled
+// when the handler returns).
+package h1
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Server serves one listener. Its settings come from the net/http Server
+// it is made from, which also serves every connection handed to it.
+type Server struct {
+	fallback *http.Server
+	handler  http.Handler
+	handoff  *handoffListener
+	bufs     sync.Pool // *[]byte of capacity bufMax, for bodies
+
+	inShutdown atomic.Bool
+	mu         sync.Mutex
+	listener   net.Listener
+	conns      map[*conn]struct{}
+	served     bool
+}
+
+// New returns a server that answers with hs.Handler under hs's timeouts
+// and hands the connections it does not serve to hs. hs must not be
+// served elsewhere.
+func New(hs *http.Server) *Server {
+	h := hs.Handler
+	if h == nil {
+		h = http.DefaultServeMux
+	}
+	s := &Server{
+		fallback: hs,
+		handler:  h,
+		handoff:  newHandoffListener(),
+		conns:    make(map[*conn]struct{}),
+	}
+	s.bufs.New = func() any {
+		b := make([]byte, 0, bufMax)
+		return &b
+	}
+	return s
+}
+
+// Serve accepts connections on ln until Shutdown, and returns
+// http.ErrServerClosed then, or the listener's error.
+func (s *Server) Serve(ln net.Listener) error {
+	s.mu.Lock()
+	if s.inShutdown.Load() || s.served {
+		s.mu.Unlock()
+		ln.Close()
+		return http.ErrServerClosed
+	}
+	s.listener, s.served = ln, true
+	s.handoff.addr = ln.Addr()
+	s.mu.Unlock()
+	go s.fallback.Serve(s.handoff) // returns when Shutdown closes it
+
+	base := context.Background()
+	if s.fallback.BaseContext != nil {
+		base = s.fallback.BaseContext(ln)
+	}
+	base = context.WithValue(base, http.ServerContextKey, s.fallback)
+	var delay time.Duration
+	for {
+		nc, err := ln.Accept()
+		if err != nil {
+			if s.inShutdown.Load() {
+				return http.ErrServerClosed
+			}
+			if ne, ok := err.(interface{ Temporary() bool }); ok && ne.Temporary() {
+				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+				s.logf("h1: accept error: %v; retrying in %v", err, delay)
+				time.Sleep(delay)
+				continue
+			}
+			return err
+		}
+		delay = 0
+		c := newConn(s, nc, base)
+		if !s.track(c) {
+			nc.Close()
+			continue
+		}
+		go c.serve()
+	}
+}
+
+// Shutdown stops accepting, closes idle connections, and waits for the
+// others to finish their request, for at most ctx's life; the fallback
+// server shuts down alongside.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.inShutdown.Store(true)
+	s.mu.Lock()
+	var lnErr error
+	if s.listener != nil {
+		lnErr = s.listener.Close()
+	}
+	s.mu.Unlock()
+	fallbackErr := make(chan error, 1)
+	go func() { fallbackErr <- s.fallback.Shutdown(ctx) }()
+
+	tick := time.Millisecond
+	timer := time.NewTimer(tick)
+	defer timer.Stop()
+	for !s.closeIdle() {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-timer.C:
+			tick = min(2*tick, 100*time.Millisecond)
+			timer.Reset(tick)
+		}
+	}
+	if err := <-fallbackErr; err != nil {
+		return err
+	}
+	if errors.Is(lnErr, net.ErrClosed) {
+		lnErr = nil
+	}
+	return lnErr
+}
+
+// track remembers c until forget, unless the server is shutting down.
+func (s *Server) track(c *conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.inShutdown.Load() {
+		return false
+	}
+	s.conns[c] = struct{}{}
+	return true
+}
+
+// forget drops c from the connections Shutdown waits for.
+func (s *Server) forget(c *conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+}
+
+// closeIdle closes every connection waiting for a request, and reports
+// whether none is left. As in net/http, a new connection that has sent
+// nothing for 5 s counts as idle.
+func (s *Server) closeIdle() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.conns {
+		switch c.state.Load() {
+		case stateIdle:
+		case stateNew:
+			if time.Since(c.accepted) < 5*time.Second {
+				continue
+			}
+		default:
+			continue
+		}
+		c.nc.Close()
+		delete(s.conns, c)
+	}
+	return len(s.conns) == 0
+}
+
+// logf reports a problem through the fallback server's error log.
+func (s *Server) logf(format string, args ...any) {
+	if s.fallback.ErrorLog != nil {
+		s.fallback.ErrorLog.Printf(format, args...)
+	}
+}
