@@ -17,6 +17,7 @@ const envPrefix = "FEEDWIRE"
 type Config struct {
 	PostsDir    string `envconfig:"POSTS_DIR" desc:"Jekyll site root or posts folder (empty: the bundled example site)"`
 	Addr        string `envconfig:"ADDR" default:"localhost:8080" desc:"listen address"`
+	FastHTTP    bool   `envconfig:"FAST_HTTP" default:"true" desc:"answer plain GET and HEAD requests in one write each, net/http serving the rest (false: net/http serves all)"`
 	MetricsAddr string `envconfig:"METRICS_ADDR" desc:"separate listen address for /metrics (empty: served on ADDR)"`
 
 	SiteURL         string `envconfig:"SITE_URL" desc:"public base URL of the site and its feeds (default: _config.yml url)"`

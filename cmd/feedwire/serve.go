@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/feedwire/feedwire/internal/h1"
 )
 
 // hooks lets tests follow the server's life; main passes none.
@@ -34,7 +36,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, h *hooks) error {
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
-	servers := []*http.Server{newHTTPServer(srv.routes(), log)}
+	hs := newHTTPServer(srv.routes(), log)
+	servers := []httpServer{hs}
+	if cfg.FastHTTP {
+		servers[0] = h1.New(hs)
+	}
 	listeners := []net.Listener{ln}
 	if cfg.MetricsAddr != "" {
 		mln, err := net.Listen("tcp", cfg.MetricsAddr)
@@ -83,6 +89,13 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, h *hooks) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// httpServer is a server of one listener: net/http's, or h1's in front of
+// it.
+type httpServer interface {
+	Serve(net.Listener) error
+	Shutdown(context.Context) error
 }
 
 // newHTTPServer bounds every part of a connection's life.
