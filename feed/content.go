@@ -1,18 +1,10 @@
 package feed
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"io/fs"
-
-	"github.com/yuin/goldmark"
-	"github.com/yuin/goldmark/renderer/html"
 )
-
-// markdown renders CommonMark with raw HTML kept, as Jekyll sites expect.
-// A goldmark.Markdown is safe for concurrent use and holds no mutable state.
-var markdown = goldmark.New(goldmark.WithRendererOptions(html.WithUnsafe()))
 
 // contentHash is the content hash of a post file: its path and its bytes.
 func contentHash(path string, data []byte) [32]byte {
@@ -47,7 +39,7 @@ func renderBody(body []byte, isMarkdown bool) ([]byte, error) {
 	if !isMarkdown {
 		return body, nil
 	}
-	var buf bytes.Buffer
+	var buf htmlBuffer
 	buf.Grow(len(body) + len(body)/8)
 	if err := markdown.Convert(body, &buf); err != nil {
 		return nil, fmt.Errorf("feed: render markdown: %w", err)
