@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"bytes"
 	"html"
 	"net/url"
 	"strings"
@@ -72,11 +73,11 @@ func (r resolver) resolveSrcset(v string) (string, bool) {
 
 // linkAttr reports whether an attribute, named in any case, holds a URL or
 // a srcset.
-func linkAttr(name string) (isLink, isSrcset bool) {
+func linkAttr(name []byte) (isLink, isSrcset bool) {
 	switch {
-	case strings.EqualFold(name, "href"), strings.EqualFold(name, "src"):
+	case bytes.EqualFold(name, []byte("href")), bytes.EqualFold(name, []byte("src")):
 		return true, false
-	case strings.EqualFold(name, "srcset"):
+	case bytes.EqualFold(name, []byte("srcset")):
 		return true, true
 	}
 	return false, false
@@ -84,7 +85,7 @@ func linkAttr(name string) (isLink, isSrcset bool) {
 
 // isRawText reports whether the element name, in any case, holds raw text
 // rather than markup: its content runs to the matching end tag.
-func isRawText(name string) bool {
+func isRawText(name []byte) bool {
 	var names []string
 	switch len(name) {
 	case 3:
@@ -101,7 +102,7 @@ func isRawText(name string) bool {
 		names = []string{"plaintext"}
 	}
 	for _, n := range names {
-		if strings.EqualFold(name, n) {
+		if bytes.EqualFold(name, []byte(n)) {
 			return true
 		}
 	}
@@ -111,20 +112,22 @@ func isRawText(name string) bool {
 // absolute returns content with every relative and protocol-relative URL in
 // href, src and srcset attributes made absolute. It scans tags with a small
 // HTML lexer that skips comments and raw-text elements, and rewrites only
-// the values it changes, so every other byte is kept as it was.
-func (r resolver) absolute(content string) string {
+// the values it changes, so every other byte is kept as it was. The result
+// is a new string: content may be reused once absolute returns.
+func (r resolver) absolute(content []byte) string {
 	var out strings.Builder
+	var memo linkMemo
 	done := 0 // content[:done] is written to out, or unchanged when out is empty
 	for i := 0; i < len(content); {
-		j := strings.IndexByte(content[i:], '<')
+		j := bytes.IndexByte(content[i:], '<')
 		if j < 0 {
 			break
 		}
 		i += j
 		rest := content[i:]
 		switch {
-		case strings.HasPrefix(rest, "<!--"):
-			end := strings.Index(rest[4:], "-->")
+		case bytes.HasPrefix(rest, []byte("<!--")):
+			end := bytes.Index(rest[4:], []byte("-->"))
 			if end < 0 {
 				return finish(&out, content, done)
 			}
@@ -139,29 +142,18 @@ func (r resolver) absolute(content string) string {
 			return finish(&out, content, done)
 		}
 		for _, v := range vals {
-			raw := content[v.start:v.end]
-			val := raw
-			if strings.IndexByte(val, '&') >= 0 {
-				val = html.UnescapeString(val)
-			}
-			var abs string
-			var ok bool
-			if v.srcset {
-				abs, ok = r.resolveSrcset(val)
-			} else {
-				abs, ok = r.resolve(val)
-			}
+			abs, ok := memo.rewrite(r, content[v.start:v.end], v.srcset)
 			if !ok {
 				continue
 			}
 			if out.Len() == 0 {
 				out.Grow(len(content) + len(content)/8)
 			}
-			out.WriteString(content[done:v.start])
+			out.Write(content[done:v.start])
 			if !v.quoted {
 				out.WriteByte('"')
 			}
-			out.WriteString(html.EscapeString(abs))
+			out.WriteString(abs)
 			if !v.quoted {
 				out.WriteByte('"')
 			}
@@ -176,12 +168,53 @@ func (r resolver) absolute(content string) string {
 }
 
 // finish returns the rewritten content: out and the rest of content.
-func finish(out *strings.Builder, content string, done int) string {
+func finish(out *strings.Builder, content []byte, done int) string {
 	if out.Len() == 0 && done == 0 {
-		return content
+		return string(content)
 	}
-	out.WriteString(content[done:])
+	out.Write(content[done:])
 	return out.String()
+}
+
+// linkMemo remembers the last few link values absolute rewrote, since a
+// post tends to repeat its links (images, its section, the home page).
+type linkMemo struct {
+	entries [8]linkRewrite
+	n       int // values rewritten so far: the last ones are in entries
+}
+
+// linkRewrite is a link attribute's raw value and what replaces it.
+type linkRewrite struct {
+	raw, abs string
+	srcset   bool
+	ok       bool
+}
+
+// rewrite returns the attribute value that replaces raw, escaped as HTML,
+// and whether raw changes; srcset tells a srcset value from a single URL.
+func (m *linkMemo) rewrite(r resolver, raw []byte, srcset bool) (string, bool) {
+	for _, e := range m.entries[:min(m.n, len(m.entries))] {
+		if e.srcset == srcset && e.raw == string(raw) {
+			return e.abs, e.ok
+		}
+	}
+	e := linkRewrite{raw: string(raw), srcset: srcset}
+	val := e.raw
+	if strings.IndexByte(val, '&') >= 0 {
+		val = html.UnescapeString(val)
+	}
+	var abs string
+	if srcset {
+		abs, e.ok = r.resolveSrcset(val)
+	} else {
+		abs, e.ok = r.resolve(val)
+	}
+	if e.ok {
+		e.abs = html.EscapeString(abs)
+	}
+	m.entries[m.n%len(m.entries)] = e
+	m.n++
+	return e.abs, e.ok
 }
 
 // attrValue is the span of a link attribute's value inside the content,
@@ -196,7 +229,7 @@ type attrValue struct {
 // HTML's attribute syntax. It returns the tag name, the offset just after
 // the tag's '>', or -1 when the tag is not closed, and the values of its
 // href, src and srcset attributes.
-func scanTag(content string, i int) (name string, end int, vals []attrValue) {
+func scanTag(content []byte, i int) (name []byte, end int, vals []attrValue) {
 	n := len(content)
 	p := i + 1
 	for p < n && !isSpace(content[p]) && content[p] != '/' && content[p] != '>' {
@@ -234,7 +267,7 @@ func scanTag(content string, i int) (name string, end int, vals []attrValue) {
 		}
 		v := attrValue{}
 		if q := content[p]; q == '"' || q == '\'' {
-			e := strings.IndexByte(content[p+1:], q)
+			e := bytes.IndexByte(content[p+1:], q)
 			if e < 0 {
 				return name, -1, vals
 			}
@@ -257,17 +290,17 @@ func scanTag(content string, i int) (name string, end int, vals []attrValue) {
 // rawTextEnd returns the offset of the end tag that closes the raw-text
 // element name whose content starts at i, or -1 when name is not such an
 // element. An element that is never closed runs to the end.
-func rawTextEnd(content string, i int, name string) int {
+func rawTextEnd(content []byte, i int, name []byte) int {
 	if !isRawText(name) {
 		return -1
 	}
 	for p := i; p < len(content); {
-		j := strings.Index(content[p:], "</")
+		j := bytes.Index(content[p:], []byte("</"))
 		if j < 0 {
 			break
 		}
 		p += j
-		if e := p + 2 + len(name); e <= len(content) && strings.EqualFold(content[p+2:e], name) &&
+		if e := p + 2 + len(name); e <= len(content) && bytes.EqualFold(content[p+2:e], name) &&
 			(e == len(content) || isSpace(content[e]) || content[e] == '>' || content[e] == '/') {
 			return p
 		}

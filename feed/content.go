@@ -20,6 +20,12 @@ func contentHash(path string, data []byte) [32]byte {
 // file no longer holds the bytes it held at load time, Content returns an
 // error wrapping ErrChanged.
 func (s *Snapshot) Content(p *Post) ([]byte, error) {
+	return s.content(p, new(htmlBuffer))
+}
+
+// content is Content rendering Markdown into buf, whose bytes it returns:
+// they are valid until buf is used again.
+func (s *Snapshot) content(p *Post, buf *htmlBuffer) ([]byte, error) {
 	data, ok := s.bodies.get(p.Hash)
 	if !ok {
 		var err error
@@ -31,17 +37,17 @@ func (s *Snapshot) Content(p *Post) ([]byte, error) {
 		}
 		data = s.bodies.put(p.Hash, data)
 	}
-	return renderBody(crlfToLF(data[p.bodyStart:]), p.markdown)
+	return renderBody(crlfToLF(data[p.bodyStart:]), p.markdown, buf)
 }
 
-// renderBody turns a post body into HTML.
-func renderBody(body []byte, isMarkdown bool) ([]byte, error) {
+// renderBody turns a post body into HTML, rendering Markdown into buf.
+func renderBody(body []byte, isMarkdown bool, buf *htmlBuffer) ([]byte, error) {
 	if !isMarkdown {
 		return body, nil
 	}
-	var buf htmlBuffer
+	buf.Reset()
 	buf.Grow(len(body) + len(body)/8)
-	if err := markdown.Convert(body, &buf); err != nil {
+	if err := markdown.Convert(body, buf); err != nil {
 		return nil, fmt.Errorf("feed: render markdown: %w", err)
 	}
 	return buf.Bytes(), nil

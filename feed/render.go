@@ -7,16 +7,17 @@ import (
 )
 
 // item returns the processed content of p, from the snapshot's cache when it
-// holds it. An unreadable or changed post file is an error.
-func (s *Snapshot) item(p *Post) (*item, error) {
+// holds it, rendering Markdown into buf. An unreadable or changed post file
+// is an error.
+func (s *Snapshot) item(p *Post, buf *htmlBuffer) (*item, error) {
 	if it, ok := s.items.get(p); ok {
 		return it, nil
 	}
-	body, err := s.Content(p)
+	body, err := s.content(p, buf)
 	if err != nil {
 		return nil, err
 	}
-	content := cleanText(newResolver(p.URL, s.Site.URL).absolute(string(body)))
+	content := cleanText(newResolver(p.URL, s.Site.URL).absolute(body))
 	it := &item{summary: cleanText(summarize(p, content, s.Site.SummaryRunes))}
 	if s.Site.FullContent {
 		it.content = content
@@ -61,8 +62,9 @@ func (s *Snapshot) view(f *Feed, format Format, posts []*Post) (*view, error) {
 		v.description = v.title
 	}
 	v.items = make([]*item, len(v.posts))
+	var buf htmlBuffer // Markdown output, one post after another
 	for i, p := range v.posts {
-		it, err := s.item(p)
+		it, err := s.item(p, &buf)
 		if err != nil {
 			return nil, err
 		}

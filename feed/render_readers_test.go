@@ -150,7 +150,7 @@ func TestRenderGofeed(t *testing.T) {
 						if p.Image != "" && (it.Image == nil || it.Image.URL != p.Image) && format == JSON {
 							t.Errorf("item %d: image %+v, want %q", i, it.Image, p.Image)
 						}
-						want, err := s.item(p)
+						want, err := s.item(p, new(htmlBuffer))
 						if err != nil {
 							t.Fatal(err)
 						}

@@ -75,7 +75,7 @@ func fillStrings(v reflect.Value, texts []string, present uint64, n int) {
 func TestItemEncodingFixtures(t *testing.T) {
 	for _, s := range []*Snapshot{fixtureSnapshot(t), benchSnapshot(t, 3)} {
 		for _, p := range s.SiteFeed().Posts {
-			it, err := s.item(p)
+			it, err := s.item(p, new(htmlBuffer))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -102,7 +102,7 @@ func TestItemEncodingEveryField(t *testing.T) {
 func FuzzItemEncoding(f *testing.F) {
 	s := fixtureSnapshot(f)
 	for i, p := range s.SiteFeed().Posts {
-		it, err := s.item(p)
+		it, err := s.item(p, new(htmlBuffer))
 		if err != nil {
 			f.Fatal(err)
 		}
