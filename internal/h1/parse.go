@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"strings"
 
 	"golang.org/x/net/http/httpguts"
 )
@@ -50,47 +51,44 @@ func scanHead(b []byte, from *int) (int, headState) {
 // and anything net/http would refuse. Those connections go to net/http,
 // which knows every rule; what is accepted here gives the request net/http
 // would have given.
-func parseRequest(ctx context.Context, head []byte) (*http.Request, bool) {
-	eol := bytes.IndexByte(head, '\n')
-	line := head[:eol-1]
-	head = head[eol+1 : len(head)-2] // the header lines, each with its CRLF
+func parseRequest(ctx context.Context, b []byte) (*http.Request, bool) {
+	head := string(b) // every string of the request is a part of this one
+	line, head, _ := strings.Cut(head[:len(head)-2], "\r\n")
 	var method string
 	switch {
-	case bytes.HasPrefix(line, []byte("GET ")):
+	case strings.HasPrefix(line, "GET "):
 		method, line = http.MethodGet, line[4:]
-	case bytes.HasPrefix(line, []byte("HEAD ")):
+	case strings.HasPrefix(line, "HEAD "):
 		method, line = http.MethodHead, line[5:]
 	default:
 		return nil, false
 	}
-	target, ok := bytes.CutSuffix(line, []byte(" HTTP/1.1"))
-	if !ok || len(target) == 0 || target[0] != '/' || bytes.IndexByte(target, ' ') >= 0 {
+	target, ok := strings.CutSuffix(line, " HTTP/1.1")
+	if !ok || len(target) == 0 || target[0] != '/' || strings.IndexByte(target, ' ') >= 0 {
 		return nil, false
 	}
-	rawURL := string(target)
-	u, err := url.ParseRequestURI(rawURL)
-	if err != nil {
+	u, ok := requestURL(target)
+	if !ok {
 		return nil, false
 	}
 
-	n := bytes.Count(head, []byte("\n"))
+	n := strings.Count(head, "\n")
 	hdr := make(http.Header, n)
 	values := make([]string, n) // one backing array for the one-value slices
 	var host string
 	hosts := 0
 	for len(head) > 0 {
-		eol := bytes.IndexByte(head, '\n')
-		line := head[:eol-1]
-		head = head[eol+1:]
-		colon := bytes.IndexByte(line, ':')
-		if colon <= 0 || !httpguts.ValidHeaderFieldName(string(line[:colon])) {
+		var line string
+		line, head, _ = strings.Cut(head, "\r\n")
+		name, value, ok := strings.Cut(line, ":")
+		if !ok || !httpguts.ValidHeaderFieldName(name) {
 			return nil, false // also a folded line, which starts with a space
 		}
-		value := string(bytes.Trim(line[colon+1:], " \t"))
+		value = strings.Trim(value, " \t")
 		if !httpguts.ValidHeaderFieldValue(value) {
 			return nil, false
 		}
-		key := headerKey(line[:colon])
+		key := textproto.CanonicalMIMEHeaderKey(name)
 		switch key {
 		case "Host":
 			host, hosts = value, hosts+1
@@ -117,7 +115,7 @@ func parseRequest(ctx context.Context, head []byte) (*http.Request, bool) {
 	}
 	closing := httpguts.HeaderValuesContainsToken(hdr["Connection"], "close")
 	r := (&http.Request{}).WithContext(ctx) // the one allocation of the request
-	r.Method, r.URL, r.RequestURI = method, u, rawURL
+	r.Method, r.URL, r.RequestURI = method, u, target
 	r.Proto, r.ProtoMajor, r.ProtoMinor = "HTTP/1.1", 1, 1
 	r.Header, r.Body, r.Close = hdr, http.NoBody, closing
 	r.Host = u.Host
@@ -127,34 +125,23 @@ func parseRequest(ctx context.Context, head []byte) (*http.Request, bool) {
 	return r, true
 }
 
-// headerKey returns the canonical form of a valid header name, without
-// allocating for the names clients send most.
-func headerKey(b []byte) string {
-	switch string(b) {
-	case "Host", "host":
-		return "Host"
-	case "User-Agent", "user-agent":
-		return "User-Agent"
-	case "Accept", "accept":
-		return "Accept"
-	case "Accept-Encoding", "accept-encoding":
-		return "Accept-Encoding"
-	case "Accept-Language", "accept-language":
-		return "Accept-Language"
-	case "Connection", "connection":
-		return "Connection"
-	case "If-None-Match", "if-none-match":
-		return "If-None-Match"
-	case "If-Modified-Since", "if-modified-since":
-		return "If-Modified-Since"
-	case "Cache-Control", "cache-control":
-		return "Cache-Control"
-	case "Referer", "referer":
-		return "Referer"
-	case "Cookie", "cookie":
-		return "Cookie"
-	case "X-Forwarded-For", "x-forwarded-for":
-		return "X-Forwarded-For"
+// requestURL parses a request target that starts with a slash as
+// url.ParseRequestURI does, without its cost when the path needs no
+// unescaping and the query holds no control character.
+func requestURL(target string) (*url.URL, bool) {
+	path, query, hasQuery := strings.Cut(target, "?")
+	plain := true
+	for i := 0; i < len(path) && plain; i++ {
+		c := path[i]
+		plain = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			c == '/' || c == '-' || c == '.' || c == '_' || c == '~'
 	}
-	return textproto.CanonicalMIMEHeaderKey(string(b))
+	for i := 0; i < len(query) && plain; i++ {
+		plain = query[i] > ' ' && query[i] != 0x7f
+	}
+	if plain {
+		return &url.URL{Path: path, RawQuery: query, ForceQuery: hasQuery && query == ""}, true
+	}
+	u, err := url.ParseRequestURI(target)
+	return u, err == nil
 }

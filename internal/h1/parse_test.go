@@ -62,6 +62,9 @@ func checkParse(t *testing.T, data []byte) (accepted bool) {
 	if !ok {
 		t.Fatalf("accepted what net/http refuses: %q", data[:n])
 	}
+	if !reflect.DeepEqual(*got.URL, *want.URL) {
+		t.Fatalf("URL read differently from net/http: %q\n got  %#v\n want %#v", data[:n], *got.URL, *want.URL)
+	}
 	type view struct {
 		Method, URL, RequestURI, Proto, Host string
 		Header                               http.Header
@@ -160,4 +163,17 @@ func FuzzParseRequest(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkParse(t, data)
 	})
+}
+
+func BenchmarkParseRequest(b *testing.B) {
+	head := []byte("GET /categories/zhuzhouribao/feed.xml HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n" +
+		"User-Agent: Feedly/1.0 (+http://www.feedly.com/fetcher.html; 42 subscribers)\r\n" +
+		"Accept: application/rss+xml, */*\r\nAccept-Encoding: gzip\r\nIf-None-Match: \"ab9abedbfc2b31e8b92059e98b249737-gzip\"\r\n\r\n")
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := parseRequest(ctx, head); !ok {
+			b.Fatal("refused")
+		}
+	}
 }
