@@ -25,7 +25,7 @@ func evaluate(h http.Header, etag string, modTime time.Time) precondition {
 		if !matchAny(im, etag, false) {
 			return failed
 		}
-	} else if ius := h.Get("If-Unmodified-Since"); ius != "" && !modTime.IsZero() {
+	} else if ius := first(h, "If-Unmodified-Since"); ius != "" && !modTime.IsZero() {
 		if t, err := http.ParseTime(ius); err == nil && modTime.Truncate(time.Second).After(t) {
 			return failed
 		}
@@ -36,12 +36,21 @@ func evaluate(h http.Header, etag string, modTime time.Time) precondition {
 		}
 		return proceed // If-Modified-Since is ignored when If-None-Match is present
 	}
-	if ims := h.Get("If-Modified-Since"); ims != "" && !modTime.IsZero() {
+	if ims := first(h, "If-Modified-Since"); ims != "" && !modTime.IsZero() {
 		if t, err := http.ParseTime(ims); err == nil && !modTime.Truncate(time.Second).After(t) {
 			return notModified
 		}
 	}
 	return proceed
+}
+
+// first returns the first value of the field named by the canonical key,
+// as Header.Get does without canonicalizing the key on every request.
+func first(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // matchAny reports whether the field values (each a list of entity tags, or

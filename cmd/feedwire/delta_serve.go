@@ -77,7 +77,7 @@ func (s *server) serveDelta(w http.ResponseWriter, r *http.Request, st *state, f
 		links:       cur.links,
 		render:      func(w io.Writer) error { return st.snap.Render(w, &delta, format, -1) },
 	}
-	c := negotiate(r.Header.Get("Accept-Encoding"))
+	c := negotiate(acceptEncoding(r.Header))
 	b, err := s.fetch(r.Context(), &d, c)
 	if err != nil {
 		return false // the full document's path reports what went wrong

@@ -126,7 +126,7 @@ func compress(b []byte, c coding) ([]byte, error) {
 // http.ServeContent would copy it through io.CopyN, which allocates a 32 KB
 // buffer for every response that is not a file and halved throughput.
 func (s *server) serveDocument(w http.ResponseWriter, r *http.Request, d *document, tags *etags, cacheControl []string) {
-	c := negotiate(r.Header.Get("Accept-Encoding"))
+	c := negotiate(acceptEncoding(r.Header))
 	h := w.Header()
 	h["Etag"] = tags[c]
 	h["Cache-Control"] = cacheControl

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/http"
 	"strconv"
 	"strings"
 )
@@ -30,6 +31,19 @@ func (c coding) String() string {
 // identityDefaultQ ranks identity when the header does not mention it: always
 // acceptable, but below any coding the client does list.
 const identityDefaultQ = 0.001
+
+// acceptEncoding returns the request's Accept-Encoding field, its lines
+// joined as one list.
+func acceptEncoding(h http.Header) string {
+	switch v := h["Accept-Encoding"]; len(v) {
+	case 0:
+		return ""
+	case 1:
+		return v[0]
+	default:
+		return strings.Join(v, ",")
+	}
+}
 
 // negotiate picks the coding for an Accept-Encoding header value (RFC 9110
 // section 12.5.3): the acceptable coding with the highest q-value, ties going

@@ -164,17 +164,17 @@ func (s *server) ready(h func(http.ResponseWriter, *http.Request, *state)) http.
 			httpError(w, http.StatusServiceUnavailable, "posts are still loading")
 			return
 		}
-		// A post may change under the snapshot a request started with; the
+		sw := &staleWriter{ResponseWriter: w}
+		h(sw, r, st)
+		if !sw.stale {
+			return
+		}
+		// A post changed under the snapshot the request started with; the
 		// reload it triggers is on its way. Answer from the next snapshot
 		// rather than fail, for as long as staleWait.
 		deadline := time.NewTimer(staleWait)
 		defer deadline.Stop()
 		for {
-			sw := &staleWriter{ResponseWriter: w}
-			h(sw, r, st)
-			if !sw.stale {
-				return
-			}
 			select {
 			case <-st.replaced:
 				clear(w.Header())
@@ -184,6 +184,11 @@ func (s *server) ready(h func(http.ResponseWriter, *http.Request, *state)) http.
 				h(w, r, s.state.Load()) // last try: a plain writer answers 503 if still stale
 				return
 			case <-r.Context().Done():
+				return
+			}
+			sw = &staleWriter{ResponseWriter: w}
+			h(sw, r, st)
+			if !sw.stale {
 				return
 			}
 		}
