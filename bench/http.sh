@@ -8,9 +8,10 @@
 #   (a) GET the feed                              -> 200
 #   (b) GET with If-None-Match: <its ETag>        -> 304
 #   (c) GET with Accept-Encoding: gzip            -> 200, gzip variant
-# and prints req/s, p99 latency and the feedwire/nginx ratio for each. A third
-# server, bench/stdlib (the least a Go net/http server can do to give the same
-# answers), runs alongside as the floor of what net/http itself costs.
+# and prints req/s, p99 latency and the feedwire/nginx ratio for each. Two more
+# servers run alongside: feedwire with FEEDWIRE_FAST_HTTP=false (net/http serving
+# every connection, to show what internal/h1 gains), and bench/stdlib (the least a
+# Go net/http server can do to give the same answers: net/http's own floor).
 #
 # Environment:
 #   BENCH_DURATION  wrk duration per run (default 10s)
@@ -58,18 +59,19 @@ done
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/feedwire-bench-http.XXXXXX")
 FW_PID=""
+FWS_PID=""
 NGINX_PID=""
 SL_PID=""
 
 # shellcheck disable=SC2317 # called through the EXIT trap
 cleanup() {
 	local rc=$?
-	for pid in "$NGINX_PID" "$FW_PID" "$SL_PID"; do
+	for pid in "$NGINX_PID" "$FW_PID" "$FWS_PID" "$SL_PID"; do
 		if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
 			kill -TERM "$pid" 2>/dev/null || true
 		fi
 	done
-	for pid in "$NGINX_PID" "$FW_PID" "$SL_PID"; do
+	for pid in "$NGINX_PID" "$FW_PID" "$FWS_PID" "$SL_PID"; do
 		if [ -n "$pid" ]; then
 			wait "$pid" 2>/dev/null || true
 		fi
@@ -165,6 +167,15 @@ env -i PATH="$PATH" HOME="${HOME:-/tmp}" \
 FW_PID=$!
 wait_ready "$FW/readyz" "$FW_PID" feedwire
 
+FWS_PORT=$(free_port)
+while [ "$FWS_PORT" = "$FW_PORT" ]; do FWS_PORT=$(free_port); done
+FWS="http://$HOST:$FWS_PORT"
+env -i PATH="$PATH" HOME="${HOME:-/tmp}" \
+	FEEDWIRE_ADDR="$HOST:$FWS_PORT" FEEDWIRE_LOG_LEVEL=warn FEEDWIRE_FAST_HTTP=false \
+	"${SERVER_CPU[@]}" "$FW_BIN" >"$TMP/feedwire-nethttp.log" 2>&1 &
+FWS_PID=$!
+wait_ready "$FWS/readyz" "$FWS_PID" "feedwire (net/http)"
+
 mkdir -p "$TMP/docroot" "$TMP/tmp" "$TMP/fw" "$TMP/ng"
 # nginx workers run as an unprivileged user when started by root: let them read the docroot.
 chmod 755 "$TMP" "$TMP/docroot"
@@ -212,7 +223,7 @@ if [ -n "$LAST_MODIFIED" ]; then
 fi
 
 NG_PORT=$(free_port)
-while [ "$NG_PORT" = "$FW_PORT" ]; do NG_PORT=$(free_port); done
+while [ "$NG_PORT" = "$FW_PORT" ] || [ "$NG_PORT" = "$FWS_PORT" ]; do NG_PORT=$(free_port); done
 NG="http://$HOST:$NG_PORT"
 conf=$(<bench/nginx.conf.tmpl)
 conf=${conf//@PREFIX@/"$TMP"}
@@ -240,6 +251,7 @@ NGINX_VERSION=$("$NGINX" -v 2>&1 | sed 's|.*nginx/||')
 
 go build -o "$TMP/stdlib" ./bench/stdlib || die "go build ./bench/stdlib failed"
 SL_PORT=$(free_port)
+while [ "$SL_PORT" = "$FW_PORT" ] || [ "$SL_PORT" = "$FWS_PORT" ] || [ "$SL_PORT" = "$NG_PORT" ]; do SL_PORT=$(free_port); done
 SL="http://$HOST:$SL_PORT"
 "${SERVER_CPU[@]}" "$TMP/stdlib" -addr "$HOST:$SL_PORT" -body "$TMP/docroot/feed.xml" -gzip "$TMP/docroot/feed.xml.gz" \
 	-etag "$ETAG" -etag-gzip "$ETAG_GZ" -type "$CTYPE" -cache-control "$CACHE_CONTROL" -last-modified "$LAST_MODIFIED" \
@@ -268,7 +280,7 @@ same() {
 		die "($c) body: feedwire $(wc -c <"$TMP/fw/$c.body") bytes, $dir $(wc -c <"$TMP/$dir/$c.body") bytes, not identical"
 	echo "bench-http: ($c) feedwire and $dir both $fw_status, ETag $(header "$TMP/fw/$c.hdr" ETag), $(wc -c <"$TMP/fw/$c.body") body bytes, identical"
 }
-for pair in "$NG ng" "$SL sl"; do
+for pair in "$NG ng" "$FWS fws" "$SL sl"; do
 	read -r base dir <<<"$pair"
 	same a "$base" "$dir"
 	same b "$base" "$dir" -H "If-None-Match: $ETAG"
@@ -328,9 +340,10 @@ for ((round = 1; round <= ROUNDS; round++)); do
 	for c in a b c; do
 		args=()
 		while IFS= read -r -d '' a; do args+=("$a"); done < <(case_args "$c")
-		for name in feedwire nginx stdlib; do
+		for name in feedwire nginx fwstd stdlib; do
 			base=$FW
 			[ "$name" = nginx ] && base=$NG
+			[ "$name" = fwstd ] && base=$FWS
 			[ "$name" = stdlib ] && base=$SL
 			echo "bench-http: round $round/$ROUNDS: wrk ($c) $name for $DURATION"
 			res=$(run "$name" "$c" "$base" "${args[@]}")
@@ -339,6 +352,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
 			P99[$name$c]+="$p "
 			ERRS[$name$c]=$((${ERRS[$name$c]:-0} + e))
 			kill -0 "$FW_PID" 2>/dev/null || die "feedwire exited during the benchmark"
+			kill -0 "$FWS_PID" 2>/dev/null || die "feedwire (net/http) exited during the benchmark"
 			kill -0 "$NGINX_PID" 2>/dev/null || die "nginx exited during the benchmark"
 			kill -0 "$SL_PID" 2>/dev/null || die "stdlib exited during the benchmark"
 		done
@@ -368,8 +382,10 @@ echo "wrk -t$THREADS -c$CONNS -d$DURATION --latency, $rounds; $NCPU CPUs, $pinni
 echo "load average before the runs: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "feed $FEED_PATH: $(wc -c <"$TMP/fw/a.body") bytes, gzip $(wc -c <"$TMP/fw/c.body") bytes"
 echo
-printf '%-24s %14s %8s %12s %8s %13s %8s %7s %7s %9s  %s\n' case "feedwire req/s" "p99 ms" "nginx req/s" "p99 ms" "stdlib req/s" "p99 ms" ratio target "fw/stdlib" result
+printf '%-24s %14s %8s %12s %8s %7s %7s %-8s %14s %13s %8s\n' case "feedwire req/s" "p99 ms" "nginx req/s" "p99 ms" ratio target result \
+	"fw/net/http r/s" "stdlib req/s" "h1 gain"
 missed=0
+notes=""
 for c in a b c; do
 	case $c in
 	a) label="(a) 200 identity" target=$TARGET_A ;;
@@ -380,13 +396,15 @@ for c in a b c; do
 	result=$(awk -v r="$ratio" -v t="$target" 'BEGIN { print (r + 0 >= t + 0) ? "ok" : "MISSED" }')
 	[ "$result" = ok ] || missed=1
 	if [ "${ERRS[feedwire$c]:-0}" -gt 0 ] || [ "${ERRS[nginx$c]:-0}" -gt 0 ]; then
-		result="$result; socket errors: feedwire ${ERRS[feedwire$c]:-0}, nginx ${ERRS[nginx$c]:-0}"
+		notes+="$label: socket errors: feedwire ${ERRS[feedwire$c]:-0}, nginx ${ERRS[nginx$c]:-0}"$'\n'
 	fi
-	floor=$(awk -v f="${RPS[feedwire$c]}" -v s="${RPS[stdlib$c]}" 'BEGIN { printf "%.2f", f / s }')
-	printf '%-24s %14.0f %8s %12.0f %8s %13.0f %8s %7s %7s %9s  %s\n' "$label" "${RPS[feedwire$c]}" "${P99[feedwire$c]}" \
-		"${RPS[nginx$c]}" "${P99[nginx$c]}" "${RPS[stdlib$c]}" "${P99[stdlib$c]}" "$ratio" ">=$target" "$floor" "$result"
+	gain=$(awk -v f="${RPS[feedwire$c]}" -v s="${RPS[fwstd$c]}" 'BEGIN { printf "%.2f", f / s }')
+	printf '%-24s %14.0f %8s %12.0f %8s %7s %7s %-8s %14.0f %13.0f %8s\n' "$label" "${RPS[feedwire$c]}" "${P99[feedwire$c]}" \
+		"${RPS[nginx$c]}" "${P99[nginx$c]}" "$ratio" ">=$target" "$result" "${RPS[fwstd$c]}" "${RPS[stdlib$c]}" "$gain"
 done
-echo "ratio = feedwire req/s / nginx req/s; fw/stdlib = feedwire req/s / the bare net/http server's (bench/stdlib)"
+echo "ratio = feedwire req/s / nginx req/s; fw/net/http = feedwire with FEEDWIRE_FAST_HTTP=false;"
+echo "stdlib = a bare net/http server giving the same answers (bench/stdlib); h1 gain = feedwire / fw/net/http"
+printf '%s' "$notes"
 
 if [ "$missed" = 1 ] && [ "$STRICT" = 1 ]; then
 	exit 1

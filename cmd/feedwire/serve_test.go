@@ -21,7 +21,7 @@ type testServer struct {
 // startServer runs serve with the given FEEDWIRE_ variables (suffixes, e.g.
 // "REDIS_URL") on a free loopback port and waits until its first snapshot is
 // loaded. It is stopped when the test ends.
-func startServer(t *testing.T, env map[string]string) *testServer {
+func startServer(t testing.TB, env map[string]string) *testServer {
 	t.Helper()
 	t.Setenv("FEEDWIRE_ADDR", "127.0.0.1:0")
 	for k, v := range env {
@@ -61,7 +61,7 @@ func startServer(t *testing.T, env map[string]string) *testServer {
 }
 
 // shutdown stops the server and checks that it stopped cleanly.
-func (ts *testServer) shutdown(t *testing.T) {
+func (ts *testServer) shutdown(t testing.TB) {
 	t.Helper()
 	if ts.stop == nil {
 		return
