@@ -69,8 +69,8 @@ func writeAtom(w io.Writer, v *view) error {
 		doc.Links = append(doc.Links, feeds.AtomLink{Href: cleanText(l.href), Rel: l.rel, Type: Atom.mediaType()})
 	}
 	doc.Archive = v.fhArchive()
-	return writeXMLItems(w, doc, "\n</feed>", "  ", v, Atom, func(p *Post, it *item, prefix string) []byte {
-		return appendAtomEntry(make([]byte, 0, itemBufSize(it)), newAtomEntry(p, it, v.author), prefix)
+	return writeXMLItems(w, doc, "\n</feed>", "  ", v, Atom, func(b []byte, p *Post, it *item, prefix string) []byte {
+		return appendAtomEntry(b, newAtomEntry(p, it, v.author), prefix)
 	})
 }
 

@@ -1,7 +1,6 @@
 package feed
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"html"
@@ -48,30 +47,43 @@ func writeJSON(w io.Writer, v *view) error {
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(w, 32<<10)
-	bw.Write(head[:len(head)-1]) // without the closing brace
+	out := head[:len(head)-1] // without the closing brace
 	if hist != nil {
 		b, err := encodeJSON(hist)
 		if err != nil {
 			return err
 		}
-		bw.WriteString(`,"_history":`)
-		bw.Write(b)
+		out = append(out, `,"_history":`...)
+		out = append(out, b...)
 	}
-	bw.WriteString(`,"items":[`)
+	out = append(out, `,"items":[`...)
+	items := make([][]byte, len(v.posts))
 	for i, p := range v.posts {
 		it := v.items[i]
-		item, err := it.encoded(JSON, func() ([]byte, error) { return encodeJSON(newJSONItem(p, it, v.author)) })
+		item, err := it.encoded(JSON, func() ([]byte, error) {
+			return appendJSON([]byte{','}, newJSONItem(p, it, v.author))
+		})
 		if err != nil {
 			return err
 		}
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		bw.Write(item)
+		items[i] = item
 	}
-	bw.WriteString("]}\n")
-	return bw.Flush()
+	// The pieces go to w as they are: each item is kilobytes long, and
+	// copying a whole document through a buffer costs more than the writes
+	// it saves. Each item is kept with the comma that precedes it.
+	if _, err := w.Write(out); err != nil {
+		return err
+	}
+	for i, item := range items {
+		if i == 0 {
+			item = item[1:]
+		}
+		if _, err := w.Write(item); err != nil {
+			return err
+		}
+	}
+	_, err = io.WriteString(w, "]}\n")
+	return err
 }
 
 // newJSONItem fills gorilla's JSONItem for p.
@@ -99,9 +111,12 @@ func newJSONItem(p *Post, it *item, siteAuthor string) *jsonItem {
 
 // encodeJSON returns v as compact JSON without HTML escaping and without the
 // encoder's trailing newline.
-func encodeJSON(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	e := json.NewEncoder(&buf)
+func encodeJSON(v any) ([]byte, error) { return appendJSON(nil, v) }
+
+// appendJSON appends v to b as encodeJSON encodes it.
+func appendJSON(b []byte, v any) ([]byte, error) {
+	buf := bytes.NewBuffer(b)
+	e := json.NewEncoder(buf)
 	e.SetEscapeHTML(false)
 	if err := e.Encode(v); err != nil {
 		return nil, err

@@ -1,7 +1,6 @@
 package feed
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -38,8 +37,12 @@ func itemBufSize(it *item) int {
 // items inserted before the last occurrence of closing (the end tag of
 // their parent, with its indentation), each on its own line at indent: its
 // posts, each encoded in format by encode once per item, then its deleted
-// entries.
-func writeXMLItems(w io.Writer, doc any, closing, indent string, v *view, format Format, encode func(p *Post, it *item, prefix string) []byte) error {
+// entries. encode appends the item's line break and element to b.
+//
+// The pieces go to w as they are, without a buffer between: each item is
+// kilobytes long, and copying a whole document through a buffer costs more
+// than the writes it saves.
+func writeXMLItems(w io.Writer, doc any, closing, indent string, v *view, format Format, encode func(b []byte, p *Post, it *item, prefix string) []byte) error {
 	var head bytes.Buffer
 	if err := encodeXML(&head, doc); err != nil {
 		return err
@@ -49,24 +52,31 @@ func writeXMLItems(w io.Writer, doc any, closing, indent string, v *view, format
 	if cut < 0 {
 		return fmt.Errorf("feed: encoded document lacks %q", closing)
 	}
-	items := make([][]byte, 0, len(v.posts)+len(v.tombstones))
+	items := make([][]byte, len(v.posts))
 	for i, p := range v.posts {
 		it := v.items[i]
-		enc, err := it.encoded(format, func() ([]byte, error) { return encode(p, it, indent), nil })
+		enc, err := it.encoded(format, func() ([]byte, error) {
+			return encode(append(make([]byte, 0, itemBufSize(it)), '\n'), p, it, indent), nil
+		})
 		if err != nil {
 			return err
 		}
-		items = append(items, enc)
+		items[i] = enc
 	}
+	var tail []byte
 	for _, t := range v.tombstones {
-		items = append(items, deletedEntry(t, indent))
+		tail = append(tail, '\n')
+		tail = append(tail, deletedEntry(t, indent)...)
 	}
-	bw := bufio.NewWriterSize(w, 32<<10)
-	bw.Write(b[:cut])
+	tail = append(tail, b[cut:]...)
+	if _, err := w.Write(b[:cut]); err != nil {
+		return err
+	}
 	for _, it := range items {
-		bw.WriteByte('\n')
-		bw.Write(it)
+		if _, err := w.Write(it); err != nil {
+			return err
+		}
 	}
-	bw.Write(b[cut:])
-	return bw.Flush()
+	_, err := w.Write(tail)
+	return err
 }

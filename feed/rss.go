@@ -93,8 +93,8 @@ func writeRSS(w io.Writer, v *view) error {
 		NSMedia: nsMedia,
 		Channel: ch,
 	}
-	return writeXMLItems(w, doc, "\n  </channel>", "    ", v, RSS, func(p *Post, it *item, prefix string) []byte {
-		return appendRSSItem(make([]byte, 0, itemBufSize(it)), newRSSItem(p, it, v.author), prefix)
+	return writeXMLItems(w, doc, "\n  </channel>", "    ", v, RSS, func(b []byte, p *Post, it *item, prefix string) []byte {
+		return appendRSSItem(b, newRSSItem(p, it, v.author), prefix)
 	})
 }
 
