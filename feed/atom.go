@@ -69,7 +69,7 @@ func writeAtom(w io.Writer, v *view) error {
 		doc.Links = append(doc.Links, feeds.AtomLink{Href: cleanText(l.href), Rel: l.rel, Type: Atom.mediaType()})
 	}
 	doc.Archive = v.fhArchive()
-	return writeXMLItems(w, doc, "\n</feed>", "  ", v, Atom, func(b []byte, p *Post, it *item, prefix string) []byte {
+	return writeXMLItems(w, doc, "\n</feed>", "  ", v, Atom, func(b []byte, p *Post, it *item, prefix string) encoding {
 		return appendAtomEntry(b, newAtomEntry(p, it, v.author), prefix)
 	})
 }
@@ -104,7 +104,7 @@ func newAtomEntry(p *Post, it *item, siteAuthor string) *atomEntry {
 // appendAtomEntry appends e as encoding/xml encodes it with Indent(prefix,
 // "  "): the embedded entry's fields in order, less Category and Content,
 // which the entry's own fields replace, then the entry's fields.
-func appendAtomEntry(b []byte, e *atomEntry, prefix string) []byte {
+func appendAtomEntry(b []byte, e *atomEntry, prefix string) encoding {
 	w := xmlWriter{b: b, prefix: prefix}
 	w.open("entry")
 	if e.AtomEntry != nil {
@@ -146,7 +146,7 @@ func appendAtomEntry(b []byte, e *atomEntry, prefix string) []byte {
 		w.open("content")
 		w.attr("type", c.Type)
 		w.closeStart()
-		w.cdata(c.Content)
+		w.cdataShared(c.Content)
 		w.end("content")
 	}
 	for _, c := range e.Categories {
@@ -156,7 +156,7 @@ func appendAtomEntry(b []byte, e *atomEntry, prefix string) []byte {
 		w.end("category")
 	}
 	w.end("entry")
-	return w.b
+	return w.encoding()
 }
 
 // appendAtomPerson writes an Atom person construct named name.

@@ -60,13 +60,14 @@ func writeJSON(w io.Writer, v *view) error {
 	items := make([][]byte, len(v.posts))
 	for i, p := range v.posts {
 		it := v.items[i]
-		item, err := it.encoded(JSON, func() ([]byte, error) {
-			return appendJSON([]byte{','}, newJSONItem(p, it, v.author))
+		item, err := it.encoded(JSON, func() (encoding, error) {
+			b, err := appendJSON([]byte{','}, newJSONItem(p, it, v.author))
+			return encoding{head: b}, err
 		})
 		if err != nil {
 			return err
 		}
-		items[i] = item
+		items[i] = item.head
 	}
 	// The pieces go to w as they are: each item is kilobytes long, and
 	// copying a whole document through a buffer costs more than the writes

@@ -16,7 +16,8 @@ type item struct {
 }
 
 // size bounds the memory an item holds, its encodings included whether made
-// yet or not: each is about as long as the content and summary.
+// yet or not: each is at most about as long as the content and summary (the
+// XML ones share the content with the item).
 func (it *item) size() int { return (1+len(it.enc))*(len(it.content)+len(it.summary)) + 1024 }
 
 // itemCache keeps processed items so that a snapshot's three formats, later

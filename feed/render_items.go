@@ -7,30 +7,52 @@ import (
 	"sync"
 )
 
-// encodedItem is an item's bytes in one format, made once per snapshot.
+// encodedItem is an item's encoding in one format, made once per snapshot.
 type encodedItem struct {
 	once sync.Once
-	b    []byte
+	enc  encoding
 	err  error
+}
+
+// encoding is an item's bytes in one format: head, then text, then tail.
+// The text is the item's HTML content when the format writes it as it is
+// (XML's CDATA), shared with the item instead of copied; else it is empty
+// and head holds everything.
+type encoding struct {
+	head []byte
+	text string
+	tail []byte
+}
+
+// writeTo writes the encoding to w.
+func (e encoding) writeTo(w io.Writer) error {
+	if _, err := w.Write(e.head); err != nil || e.text == "" && len(e.tail) == 0 {
+		return err
+	}
+	if _, err := io.WriteString(w, e.text); err != nil {
+		return err
+	}
+	_, err := w.Write(e.tail)
+	return err
 }
 
 // encoded returns the item's encoding in format, made by encode on first
 // use. Encoding kilobytes of HTML is most of a render's work, and an item's
 // bytes depend only on the post and the site, so every feed of the snapshot
 // that shows the post shares them.
-func (it *item) encoded(format Format, encode func() ([]byte, error)) ([]byte, error) {
+func (it *item) encoded(format Format, encode func() (encoding, error)) (encoding, error) {
 	if int(format) >= len(it.enc) {
-		return nil, fmt.Errorf("%w: %s", ErrFormat, format)
+		return encoding{}, fmt.Errorf("%w: %s", ErrFormat, format)
 	}
 	e := &it.enc[format]
-	e.once.Do(func() { e.b, e.err = encode() })
-	return e.b, e.err
+	e.once.Do(func() { e.enc, e.err = encode() })
+	return e.enc, e.err
 }
 
-// itemBufSize is a capacity that holds an item's XML encoding: its content
-// and summary, escaping, and the metadata.
+// itemBufSize is a capacity that holds an item's XML encoding but its
+// content: the summary, escaping, and the metadata.
 func itemBufSize(it *item) int {
-	return len(it.content) + len(it.summary) + len(it.summary)/4 + 1024
+	return len(it.summary) + len(it.summary)/4 + 1024
 }
 
 // writeXMLItems writes doc, encoded without its items, with the view's
@@ -42,7 +64,7 @@ func itemBufSize(it *item) int {
 // The pieces go to w as they are, without a buffer between: each item is
 // kilobytes long, and copying a whole document through a buffer costs more
 // than the writes it saves.
-func writeXMLItems(w io.Writer, doc any, closing, indent string, v *view, format Format, encode func(b []byte, p *Post, it *item, prefix string) []byte) error {
+func writeXMLItems(w io.Writer, doc any, closing, indent string, v *view, format Format, encode func(b []byte, p *Post, it *item, prefix string) encoding) error {
 	var head bytes.Buffer
 	if err := encodeXML(&head, doc); err != nil {
 		return err
@@ -52,10 +74,10 @@ func writeXMLItems(w io.Writer, doc any, closing, indent string, v *view, format
 	if cut < 0 {
 		return fmt.Errorf("feed: encoded document lacks %q", closing)
 	}
-	items := make([][]byte, len(v.posts))
+	items := make([]encoding, len(v.posts))
 	for i, p := range v.posts {
 		it := v.items[i]
-		enc, err := it.encoded(format, func() ([]byte, error) {
+		enc, err := it.encoded(format, func() (encoding, error) {
 			return encode(append(make([]byte, 0, itemBufSize(it)), '\n'), p, it, indent), nil
 		})
 		if err != nil {
@@ -73,7 +95,7 @@ func writeXMLItems(w io.Writer, doc any, closing, indent string, v *view, format
 		return err
 	}
 	for _, it := range items {
-		if _, err := w.Write(it); err != nil {
+		if err := it.writeTo(w); err != nil {
 			return err
 		}
 	}

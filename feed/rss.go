@@ -93,7 +93,7 @@ func writeRSS(w io.Writer, v *view) error {
 		NSMedia: nsMedia,
 		Channel: ch,
 	}
-	return writeXMLItems(w, doc, "\n  </channel>", "    ", v, RSS, func(b []byte, p *Post, it *item, prefix string) []byte {
+	return writeXMLItems(w, doc, "\n  </channel>", "    ", v, RSS, func(b []byte, p *Post, it *item, prefix string) encoding {
 		return appendRSSItem(b, newRSSItem(p, it, v.author), prefix)
 	})
 }
@@ -131,7 +131,7 @@ func newRSSItem(p *Post, it *item, siteAuthor string) *rssItem {
 // appendRSSItem appends ri as encoding/xml encodes it with Indent(prefix,
 // "  "): the embedded item's fields in order, less Category, which the
 // item's own category elements replace, then the item's fields.
-func appendRSSItem(b []byte, ri *rssItem, prefix string) []byte {
+func appendRSSItem(b []byte, ri *rssItem, prefix string) encoding {
 	w := xmlWriter{b: b, prefix: prefix}
 	w.start("item")
 	if it := ri.RssItem; it != nil {
@@ -140,7 +140,7 @@ func appendRSSItem(b []byte, ri *rssItem, prefix string) []byte {
 		w.element("description", it.Description)
 		if c := it.Content; c != nil {
 			w.start("content:encoded")
-			w.cdata(c.Content)
+			w.cdataShared(c.Content)
 			w.end("content:encoded")
 		}
 		w.elementOmit("author", it.Author)
@@ -183,7 +183,7 @@ func appendRSSItem(b []byte, ri *rssItem, prefix string) []byte {
 		w.end("media:thumbnail")
 	}
 	w.end("item")
-	return w.b
+	return w.encoding()
 }
 
 // encodeXML writes the XML declaration and doc, indented as gorilla does.

@@ -16,6 +16,17 @@ type xmlWriter struct {
 	depth      int
 	indentedIn bool // the last tag written is a start tag
 	putNewline bool // something was written: the next indentation starts a line
+
+	shared string // written at b[split] by reference, when not empty
+	split  int
+}
+
+// encoding returns what was written: b, with shared at split.
+func (w *xmlWriter) encoding() encoding {
+	if w.shared == "" {
+		return encoding{head: w.b}
+	}
+	return encoding{head: w.b[:w.split:w.split], text: w.shared, tail: w.b[w.split:]}
 }
 
 // indent writes the line break and indentation before a tag, as
@@ -119,6 +130,19 @@ func (w *xmlWriter) cdata(s string) {
 		s = after
 	}
 	w.b = append(w.b, s...)
+	w.b = append(w.b, "]]>"...)
+}
+
+// cdataShared writes s as cdata does, keeping s by reference rather than
+// copying it when it is one CDATA section: s holds no "]]>" and is the
+// first text kept so.
+func (w *xmlWriter) cdataShared(s string) {
+	if s == "" || w.shared != "" || strings.Contains(s, "]]>") {
+		w.cdata(s)
+		return
+	}
+	w.b = append(w.b, "<![CDATA["...)
+	w.shared, w.split = s, len(w.b)
 	w.b = append(w.b, "]]>"...)
 }
 

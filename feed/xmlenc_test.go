@@ -23,15 +23,20 @@ func encodeXMLElement(t testing.TB, v any, prefix string) []byte {
 	return buf.Bytes()
 }
 
+// bytes returns the encoding in one piece.
+func (e encoding) bytes() []byte {
+	return append(append(append([]byte(nil), e.head...), e.text...), e.tail...)
+}
+
 // checkItemEncoding fails unless the fast encoders give encoding/xml's bytes
 // for ri and e at every indentation the documents use.
 func checkItemEncoding(t testing.TB, ri *rssItem, e *atomEntry) {
 	t.Helper()
 	for _, prefix := range []string{"", "  ", "    "} {
-		if got, want := appendRSSItem(nil, ri, prefix), encodeXMLElement(t, ri, prefix); !bytes.Equal(got, want) {
+		if got, want := appendRSSItem(nil, ri, prefix).bytes(), encodeXMLElement(t, ri, prefix); !bytes.Equal(got, want) {
 			t.Fatalf("RSS item at %q:\ngot  %q\nwant %q", prefix, got, want)
 		}
-		if got, want := appendAtomEntry(nil, e, prefix), encodeXMLElement(t, e, prefix); !bytes.Equal(got, want) {
+		if got, want := appendAtomEntry(nil, e, prefix).bytes(), encodeXMLElement(t, e, prefix); !bytes.Equal(got, want) {
 			t.Fatalf("Atom entry at %q:\ngot  %q\nwant %q", prefix, got, want)
 		}
 	}
@@ -137,5 +142,23 @@ func TestAppendEscaped(t *testing.T) {
 		if got := appendEscaped(nil, s); !bytes.Equal(got, want.Bytes()) {
 			t.Errorf("appendEscaped(%q) = %q, want %q", s, got, want.Bytes())
 		}
+	}
+}
+
+func TestItemEncodingSharesContent(t *testing.T) {
+	s := benchSnapshot(t, 1)
+	p := s.SiteFeed().Posts[0]
+	it, err := s.item(p, new(htmlBuffer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, enc := range []encoding{appendRSSItem(nil, newRSSItem(p, it, ""), "    "), appendAtomEntry(nil, newAtomEntry(p, it, ""), "  ")} {
+		if enc.text != it.content || len(enc.head)+len(enc.tail) > 2048 {
+			t.Errorf("content copied into the encoding: %d+%d bytes besides %d shared", len(enc.head), len(enc.tail), len(enc.text))
+		}
+	}
+	it.content = "<p>]]></p>"
+	if enc := appendRSSItem(nil, newRSSItem(p, it, ""), ""); enc.text != "" {
+		t.Errorf("content with ]]> shared: %q", enc.text)
 	}
 }
