@@ -45,6 +45,34 @@ func blockTag(a atom.Atom) bool {
 // decoded and whitespace folded. With firstPara, it returns the text of the
 // first <p> element that has any, or of the whole fragment when none has.
 func plainText(fragment string, firstPara bool) string {
+	if firstPara {
+		if t, ok := simpleFirstPara(fragment); ok {
+			return t
+		}
+	}
+	return plainTextTokens(fragment, firstPara)
+}
+
+// simpleFirstPara returns what plainText returns with firstPara, without an
+// HTML tokenizer, when fragment has the common shape that makes it plain:
+// its first tag is a bare <p>, and the text up to the next tag, which is
+// </p>, has something besides white space and needs no decoding.
+func simpleFirstPara(fragment string) (string, bool) {
+	i := strings.IndexByte(fragment, '<')
+	if i < 0 || !strings.HasPrefix(fragment[i:], "<p>") {
+		return "", false
+	}
+	rest := fragment[i+len("<p>"):]
+	j := strings.IndexByte(rest, '<')
+	if j < 0 || !strings.HasPrefix(rest[j:], "</p>") || strings.ContainsAny(rest[:j], "&\r\x00") {
+		return "", false
+	}
+	t := fold(rest[:j])
+	return t, t != ""
+}
+
+// plainTextTokens is plainText, reading fragment with an HTML tokenizer.
+func plainTextTokens(fragment string, firstPara bool) string {
 	var b strings.Builder
 	z := nethtml.NewTokenizer(strings.NewReader(fragment))
 	skip := 0       // depth inside script and style

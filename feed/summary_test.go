@@ -48,3 +48,18 @@ func TestSummarize(t *testing.T) {
 		})
 	}
 }
+
+// FuzzPlainText checks that plainText, whose first paragraph may be found
+// without a tokenizer, always gives what the tokenizer gives.
+func FuzzPlainText(f *testing.F) {
+	for _, s := range []string{"<p>本报记者/王小明 通讯员/李华</p>\n<p>x</p>", "<p> </p><p>b</p>", "a<p>x &amp; y</p>",
+		"<!-- <p>x</p> --><p>y</p>", "<script><p>x</p></script><p>y</p>", "<p>a\r\nb</p>", "<p>a\x00</p>", "x > y <p>z</p>",
+		"<P>x</P>", "<p>x</p >", "<p>x<b>y</b></p>", benchBody(0)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := plainText(s, true), plainTextTokens(s, true); got != want {
+			t.Fatalf("plainText(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
