@@ -58,6 +58,7 @@ type Metrics struct {
 	reloadDuration prometheus.Histogram
 	websubPings    *prometheus.CounterVec
 	websubQueue    prometheus.Gauge
+	handoffs       prometheus.Counter
 }
 
 // durationBuckets spans a cached hit (sub-millisecond) to a slow render.
@@ -145,6 +146,10 @@ func New(reg *prometheus.Registry, version string) *Metrics {
 		websubQueue: f.NewGauge(prometheus.GaugeOpts{
 			Name: "feedwire_websub_queue_length",
 			Help: "WebSub hub notifications waiting to be sent.",
+		}),
+		handoffs: f.NewCounter(prometheus.CounterOpts{
+			Name: "feedwire_http_handoffs_total",
+			Help: "Connections the fast HTTP/1.1 path gave to net/http, at a request it does not serve.",
 		}),
 	}
 	m.initSeries()

@@ -39,7 +39,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, h *hooks) error {
 	hs := newHTTPServer(srv.routes(), log)
 	servers := []httpServer{hs}
 	if cfg.FastHTTP {
-		servers[0] = h1.New(hs)
+		fast := h1.New(hs)
+		fast.OnHandoff = deps.metrics.HTTPHandoff
+		servers[0] = fast
 	}
 	listeners := []net.Listener{ln}
 	if cfg.MetricsAddr != "" {

@@ -74,6 +74,11 @@ func newConn(s *Server, nc net.Conn, base context.Context) *conn {
 // close, or holds a request for net/http.
 func (c *conn) serve() {
 	defer func() {
+		if p := recover(); p != nil { // a fault of this package: lose the connection, not the process
+			stack := make([]byte, 64<<10)
+			stack = stack[:runtime.Stack(stack, false)]
+			c.srv.logf("h1: panic serving %v: %v\n%s", c.remote, p, stack)
+		}
 		if !c.handedOff {
 			c.nc.Close()
 		}
@@ -234,6 +239,9 @@ func (c *conn) handOff() {
 	c.buf = nil
 	if c.srv.handoff.deliver(&replayConn{Conn: c.nc, pending: pending}) {
 		c.handedOff = true
+		if c.srv.OnHandoff != nil {
+			c.srv.OnHandoff()
+		}
 	}
 }
 

@@ -28,6 +28,10 @@ import (
 // Server serves one listener. Its settings come from the net/http Server
 // it is made from, which also serves every connection handed to it.
 type Server struct {
+	// OnHandoff, if set before Serve, is called for each connection handed
+	// to the net/http server.
+	OnHandoff func()
+
 	fallback *http.Server
 	handler  http.Handler
 	handoff  *handoffListener
