@@ -299,11 +299,13 @@ to_ms() {
 
 # run NAME CASE BASE [wrk -H args...]: run wrk, print "reqs p99ms".
 run() {
-	local name=$1 c=$2 base=$3 out
-	shift 3
+	local name=$1 c=$2 base=$3 pid=$4 out cpu0 cpu1
+	shift 4
 	out="$TMP/wrk-$name-$c.txt"
+	cpu0=$(cpu_ticks "$pid")
 	"${WRK_CPU[@]}" "$WRK" -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$@" "$base$FEED_PATH" >"$out" 2>&1 ||
 		die "wrk failed against $name ($c): $(cat "$out")"
+	cpu1=$(cpu_ticks "$pid")
 	# A wrong status is a broken comparison; socket errors (wrk's 2 s timeouts
 	# when the machine is overloaded) are counted and shown with the figures.
 	if grep -qE 'Non-2xx or 3xx' "$out"; then
@@ -321,13 +323,29 @@ run() {
 	if [ -z "$rps" ] || [ -z "$p99" ]; then
 		die "cannot parse wrk output: $(cat "$out")"
 	fi
-	echo "$rps $(to_ms "$p99") $errs"
+	local reqs us
+	reqs=$(awk '$2 == "requests" && $3 == "in" { print $1 }' "$out")
+	us=$(awk -v t=$((cpu1 - cpu0)) -v hz="$HZ" -v n="${reqs:-0}" 'BEGIN { printf "%.1f", (n > 0 ? t / hz * 1e6 / n : 0) }')
+	echo "$rps $(to_ms "$p99") $errs $us"
+}
+
+# cpu_ticks PID: user and system CPU time, in clock ticks, of PID and its children
+# (nginx's worker is the master's child).
+HZ=$(getconf CLK_TCK)
+cpu_ticks() {
+	local p t=0
+	for p in "$1" $(pgrep -P "$1" || true); do
+		[ -r "/proc/$p/stat" ] || continue
+		# Fields 14 and 15 (utime, stime), counted after the command name in parentheses.
+		t=$((t + $(sed 's/.*) //' "/proc/$p/stat" | awk '{ print $12 + $13 }')))
+	done
+	echo "$t"
 }
 
 # Each round runs every case against feedwire then nginx, back to back, so that
 # both see the same background load; with several rounds the median is reported.
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-declare -A RPS P99 ERRS
+declare -A RPS P99 ERRS CPU
 # case_args CASE: the request headers of a case, as wrk arguments.
 case_args() {
 	case $1 in
@@ -341,13 +359,14 @@ for ((round = 1; round <= ROUNDS; round++)); do
 		args=()
 		while IFS= read -r -d '' a; do args+=("$a"); done < <(case_args "$c")
 		for name in feedwire nginx fwstd stdlib; do
-			base=$FW
-			[ "$name" = nginx ] && base=$NG
-			[ "$name" = fwstd ] && base=$FWS
-			[ "$name" = stdlib ] && base=$SL
+			base=$FW pid=$FW_PID
+			[ "$name" = nginx ] && base=$NG pid=$NGINX_PID
+			[ "$name" = fwstd ] && base=$FWS pid=$FWS_PID
+			[ "$name" = stdlib ] && base=$SL pid=$SL_PID
 			echo "bench-http: round $round/$ROUNDS: wrk ($c) $name for $DURATION"
-			res=$(run "$name" "$c" "$base" "${args[@]}")
-			read -r r p e <<<"$res"
+			res=$(run "$name" "$c" "$base" "$pid" "${args[@]}")
+			read -r r p e u <<<"$res"
+			CPU[$name$c]+="$u "
 			RPS[$name$c]+="$r "
 			P99[$name$c]+="$p "
 			ERRS[$name$c]=$((${ERRS[$name$c]:-0} + e))
@@ -368,6 +387,8 @@ for k in "${!RPS[@]}"; do
 	RPS[$k]=$(median ${RPS[$k]})
 	# shellcheck disable=SC2086
 	P99[$k]=$(median ${P99[$k]})
+	# shellcheck disable=SC2086
+	CPU[$k]=$(median ${CPU[$k]})
 done
 
 # --- report ------------------------------------------------------------------------
@@ -405,6 +426,19 @@ done
 echo "ratio = feedwire req/s / nginx req/s; fw/net/http = feedwire with FEEDWIRE_FAST_HTTP=false;"
 echo "stdlib = a bare net/http server giving the same answers (bench/stdlib); h1 gain = feedwire / fw/net/http"
 printf '%s' "$notes"
+echo
+echo "server CPU time per request (user + system, from /proc, over each wrk run), microseconds:"
+printf '%-24s %9s %9s %13s %9s %18s\n' case feedwire nginx "fw/net/http" stdlib "nginx/feedwire"
+for c in a b c; do
+	case $c in
+	a) label="(a) 200 identity" ;;
+	b) label="(b) 304 If-None-Match" ;;
+	c) label="(c) 200 gzip" ;;
+	esac
+	eff=$(awk -v f="${CPU[feedwire$c]}" -v n="${CPU[nginx$c]}" 'BEGIN { printf "%.2f", (f > 0 ? n / f : 0) }')
+	printf '%-24s %9s %9s %13s %9s %18s\n' "$label" "${CPU[feedwire$c]}" "${CPU[nginx$c]}" "${CPU[fwstd$c]}" "${CPU[stdlib$c]}" "$eff"
+done
+echo "nginx/feedwire = nginx's CPU per request / feedwire's: the req/s ratio both would reach with a core each"
 
 if [ "$missed" = 1 ] && [ "$STRICT" = 1 ]; then
 	exit 1
