@@ -56,27 +56,29 @@ func (b htmlBlockParser) Open(parent ast.Node, reader text.Reader, pc parser.Con
 	node := ast.NewHTMLBlock(ast.HTMLBlockType6)
 	reader.AdvanceToEOL()
 	lines := node.Lines()
-	if n := blockLines(reader.Source(), segment.Stop); n > 1 {
+	if n := blockLines(reader.Source(), segment.Stop, 64); n > 1 {
 		// Room for the block's lines at once, rather than doubling from one.
 		var room [64]text.Segment
-		lines.AppendAll(room[:min(n, len(room))])
+		lines.AppendAll(room[:n])
 		lines.SetSliced(0, 0)
 	}
 	lines.Append(segment)
 	return node, parser.NoChildren
 }
 
-// blockLines estimates how many lines the HTML block whose first line ends
-// at stop holds: the lines up to the next empty one. It only sizes memory.
-func blockLines(src []byte, stop int) int {
-	if stop <= 0 || stop > len(src) {
-		return 0
+// blockLines estimates how many lines, at most max, the HTML block whose
+// first line ends at stop holds: the lines up to the next empty one. It
+// only sizes memory.
+func blockLines(src []byte, stop, max int) int {
+	n := 1
+	for p := stop; n < max && p < len(src) && src[p] != '\n'; n++ {
+		j := bytes.IndexByte(src[p:], '\n')
+		if j < 0 {
+			return n + 1
+		}
+		p += j + 1
 	}
-	rest := src[stop-1:] // from the first line's line break
-	if end := bytes.Index(rest, []byte("\n\n")); end >= 0 {
-		rest = rest[:end+1]
-	}
-	return bytes.Count(rest, []byte("\n"))
+	return n
 }
 
 // startsBlockTag reports whether line is up to three spaces, then '<' and

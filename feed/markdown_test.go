@@ -147,3 +147,22 @@ func TestStartsBlockTag(t *testing.T) {
 		}
 	}
 }
+
+func TestBlockLines(t *testing.T) {
+	for _, tt := range []struct {
+		src  string
+		max  int
+		want int
+	}{
+		{"<p>\n", 64, 1}, {"<p>\n\nx", 64, 1}, {"<p>\na\nb\n\nc\n", 64, 3}, {"<p>\na", 64, 2}, {"<p>", 64, 1},
+		{"<p>\na\nb\nc\nd\n", 3, 3},
+	} {
+		stop := strings.IndexByte(tt.src, '\n') + 1
+		if stop == 0 {
+			stop = len(tt.src)
+		}
+		if got := blockLines([]byte(tt.src), stop, tt.max); got != tt.want {
+			t.Errorf("blockLines(%q, %d, %d) = %d, want %d", tt.src, stop, tt.max, got, tt.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package feed
 import (
 	"encoding/xml"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -206,14 +207,19 @@ func encodeXML(w io.Writer, doc any) error {
 // repeating a name.
 func terms(p *Post) []string {
 	out := make([]string, 0, len(p.Categories)+len(p.Tags))
-	seen := make(map[string]bool, cap(out))
+	var seen map[string]bool // when there are too many names to search out
+	if cap(out) > 16 {
+		seen = make(map[string]bool, cap(out))
+	}
 	for _, list := range [][]string{p.Categories, p.Tags} {
 		for _, name := range list {
 			name = cleanText(name)
-			if name == "" || seen[name] {
+			if name == "" || seen != nil && seen[name] || seen == nil && slices.Contains(out, name) {
 				continue
 			}
-			seen[name] = true
+			if seen != nil {
+				seen[name] = true
+			}
 			out = append(out, name)
 		}
 	}

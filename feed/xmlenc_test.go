@@ -162,3 +162,19 @@ func TestItemEncodingSharesContent(t *testing.T) {
 		t.Errorf("content with ]]> shared: %q", enc.text)
 	}
 }
+
+func TestTerms(t *testing.T) {
+	for _, n := range []int{3, 40} {
+		p := &Post{Categories: []string{"a", "b", "a", ""}, Tags: []string{"b", "c\x00"}}
+		for i := range n {
+			p.Tags = append(p.Tags, string(rune('d'+i%20)))
+		}
+		want := []string{"a", "b", "c"}
+		for i := range min(n, 20) {
+			want = append(want, string(rune('d'+i)))
+		}
+		if got := terms(p); !reflect.DeepEqual(got, want) {
+			t.Errorf("terms with %d tags = %q, want %q", n, got, want)
+		}
+	}
+}
