@@ -19,6 +19,8 @@
 #                   reported (default 1)
 #   BENCH_CATEGORY  category of the example site whose RSS feed is used (default zhuzhouribao)
 #   BENCH_PIN       1: pin the server under test to the last CPU and wrk to CPU 0 (default 0)
+#   BENCH_GOMAXPROCS  GOMAXPROCS of the Go servers (default 1: one core's worth of
+#                   execution, as nginx gets with its one worker; "" for Go's default)
 #   BENCH_STRICT    1: exit 1 when a ratio misses its target (default 0)
 #   BENCH_KEEP      1: keep the temporary folder (configs, bodies, logs) (default 0)
 #   NGINX           nginx binary (default /usr/sbin/nginx)
@@ -33,6 +35,7 @@ DURATION=${BENCH_DURATION:-10s}
 ROUNDS=${BENCH_ROUNDS:-1}
 CATEGORY=${BENCH_CATEGORY:-zhuzhouribao}
 PIN=${BENCH_PIN:-0}
+PROCS=${BENCH_GOMAXPROCS-1}
 STRICT=${BENCH_STRICT:-0}
 KEEP=${BENCH_KEEP:-0}
 NGINX=${NGINX:-/usr/sbin/nginx}
@@ -51,6 +54,9 @@ die() {
 }
 
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS must be a positive integer"
+[[ $PROCS =~ ^[0-9]*$ ]] || die "BENCH_GOMAXPROCS must be a number or empty"
+GOENV=()
+[ -n "$PROCS" ] && GOENV=(GOMAXPROCS="$PROCS")
 [[ $CATEGORY =~ ^[A-Za-z0-9_.-]+$ ]] || die "BENCH_CATEGORY must be a plain slug"
 
 for tool in curl "$WRK" "$NGINX" python3 make; do
@@ -161,7 +167,7 @@ fi
 FW_PORT=$(free_port)
 FW="http://$HOST:$FW_PORT"
 # Only the listen address and log level are set: feedwire serves the bundled example site.
-env -i PATH="$PATH" HOME="${HOME:-/tmp}" \
+env -i PATH="$PATH" HOME="${HOME:-/tmp}" "${GOENV[@]}" \
 	FEEDWIRE_ADDR="$HOST:$FW_PORT" FEEDWIRE_LOG_LEVEL=warn \
 	"${SERVER_CPU[@]}" "$FW_BIN" >"$TMP/feedwire.log" 2>&1 &
 FW_PID=$!
@@ -170,7 +176,7 @@ wait_ready "$FW/readyz" "$FW_PID" feedwire
 FWS_PORT=$(free_port)
 while [ "$FWS_PORT" = "$FW_PORT" ]; do FWS_PORT=$(free_port); done
 FWS="http://$HOST:$FWS_PORT"
-env -i PATH="$PATH" HOME="${HOME:-/tmp}" \
+env -i PATH="$PATH" HOME="${HOME:-/tmp}" "${GOENV[@]}" \
 	FEEDWIRE_ADDR="$HOST:$FWS_PORT" FEEDWIRE_LOG_LEVEL=warn FEEDWIRE_FAST_HTTP=false \
 	"${SERVER_CPU[@]}" "$FW_BIN" >"$TMP/feedwire-nethttp.log" 2>&1 &
 FWS_PID=$!
@@ -253,7 +259,7 @@ go build -o "$TMP/stdlib" ./bench/stdlib || die "go build ./bench/stdlib failed"
 SL_PORT=$(free_port)
 while [ "$SL_PORT" = "$FW_PORT" ] || [ "$SL_PORT" = "$FWS_PORT" ] || [ "$SL_PORT" = "$NG_PORT" ]; do SL_PORT=$(free_port); done
 SL="http://$HOST:$SL_PORT"
-"${SERVER_CPU[@]}" "$TMP/stdlib" -addr "$HOST:$SL_PORT" -body "$TMP/docroot/feed.xml" -gzip "$TMP/docroot/feed.xml.gz" \
+env "${GOENV[@]}" "${SERVER_CPU[@]}" "$TMP/stdlib" -addr "$HOST:$SL_PORT" -body "$TMP/docroot/feed.xml" -gzip "$TMP/docroot/feed.xml.gz" \
 	-etag "$ETAG" -etag-gzip "$ETAG_GZ" -type "$CTYPE" -cache-control "$CACHE_CONTROL" -last-modified "$LAST_MODIFIED" \
 	>"$TMP/stdlib.log" 2>&1 &
 SL_PID=$!
@@ -399,7 +405,7 @@ echo
 echo "feedwire $FW_VERSION vs nginx $NGINX_VERSION (worker_processes 1), same bytes and ETags, loopback 127.0.0.1"
 rounds="1 round"
 [ "$ROUNDS" -gt 1 ] && rounds="median of $ROUNDS rounds"
-echo "wrk -t$THREADS -c$CONNS -d$DURATION --latency, $rounds; $NCPU CPUs, $pinning"
+echo "wrk -t$THREADS -c$CONNS -d$DURATION --latency, $rounds; $NCPU CPUs, $pinning; Go servers with GOMAXPROCS=${PROCS:-default}"
 echo "load average before the runs: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "feed $FEED_PATH: $(wc -c <"$TMP/fw/a.body") bytes, gzip $(wc -c <"$TMP/fw/c.body") bytes"
 echo
