@@ -247,7 +247,13 @@ func (w *response) send(extra []byte, last bool) {
 	if last && w.chunked {
 		c.iov = append(c.iov, lastChunk)
 	}
-	if _, err := c.iov.WriteTo(c.nc); err != nil {
+	var err error
+	if len(c.iov) == 1 { // a head alone: write, not writev
+		_, err = c.nc.Write(c.iov[0])
+	} else {
+		_, err = c.iov.WriteTo(c.nc)
+	}
+	if err != nil {
 		w.err = err
 	}
 	if w.body != nil {
