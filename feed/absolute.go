@@ -113,11 +113,12 @@ func isRawText(name []byte) bool {
 // href, src and srcset attributes made absolute. It scans tags with a small
 // HTML lexer that skips comments and raw-text elements, and rewrites only
 // the values it changes, so every other byte is kept as it was. The result
-// is a new string: content may be reused once absolute returns.
+// is a new string, of exactly its length: content may be reused once
+// absolute returns.
 func (r resolver) absolute(content []byte) string {
-	var out strings.Builder
 	var memo linkMemo
-	done := 0 // content[:done] is written to out, or unchanged when out is empty
+	var room [16]linkEdit
+	edits := room[:0]
 	for i := 0; i < len(content); {
 		j := bytes.IndexByte(content[i:], '<')
 		if j < 0 {
@@ -129,7 +130,7 @@ func (r resolver) absolute(content []byte) string {
 		case bytes.HasPrefix(rest, []byte("<!--")):
 			end := bytes.Index(rest[4:], []byte("-->"))
 			if end < 0 {
-				return finish(&out, content, done)
+				return applyEdits(content, edits)
 			}
 			i += 4 + end + 3
 			continue
@@ -139,38 +140,49 @@ func (r resolver) absolute(content []byte) string {
 		}
 		name, end, vals := scanTag(content, i)
 		if end < 0 {
-			return finish(&out, content, done)
+			return applyEdits(content, edits)
 		}
 		for _, v := range vals {
-			abs, ok := memo.rewrite(r, content[v.start:v.end], v.srcset)
-			if !ok {
-				continue
+			if abs, ok := memo.rewrite(r, content[v.start:v.end], v.srcset); ok {
+				edits = append(edits, linkEdit{v, abs})
 			}
-			if out.Len() == 0 {
-				out.Grow(len(content) + len(content)/8)
-			}
-			out.Write(content[done:v.start])
-			if !v.quoted {
-				out.WriteByte('"')
-			}
-			out.WriteString(abs)
-			if !v.quoted {
-				out.WriteByte('"')
-			}
-			done = v.end
 		}
 		i = end
 		if tag := rawTextEnd(content, i, name); tag >= 0 {
 			i = tag
 		}
 	}
-	return finish(&out, content, done)
+	return applyEdits(content, edits)
 }
 
-// finish returns the rewritten content: out and the rest of content.
-func finish(out *strings.Builder, content []byte, done int) string {
-	if out.Len() == 0 && done == 0 {
-		return string(content)
+// linkEdit is an attribute value to replace and its replacement.
+type linkEdit struct {
+	attrValue
+	abs string // escaped as HTML; quoted when the value was not
+}
+
+// applyEdits returns content with the values of edits, in order, replaced.
+func applyEdits(content []byte, edits []linkEdit) string {
+	n := len(content)
+	for _, e := range edits {
+		n += len(e.abs) - (e.end - e.start)
+		if !e.quoted {
+			n += 2
+		}
+	}
+	var out strings.Builder
+	out.Grow(n)
+	done := 0
+	for _, e := range edits {
+		out.Write(content[done:e.start])
+		if !e.quoted {
+			out.WriteByte('"')
+		}
+		out.WriteString(e.abs)
+		if !e.quoted {
+			out.WriteByte('"')
+		}
+		done = e.end
 	}
 	out.Write(content[done:])
 	return out.String()
