@@ -28,9 +28,9 @@ func xmlAllowed(r rune) bool {
 //
 // One pass validates UTF-8 and looks for forbidden characters at once,
 // dispatching on the class of each character's first byte: allowed ASCII
-// and the three-byte sequences of CJK text, which can hold neither
-// surrogates nor U+FFFE and U+FFFF, are checked inline; any other sequence
-// is decoded.
+// and the three-byte sequences of CJK text and its full-width punctuation,
+// which hold no surrogates, are checked inline (U+FFFE and U+FFFF aside);
+// any other sequence is decoded.
 func cleanText(s string) string {
 	for i := 0; i < len(s); {
 		switch cleanClass[s[i]] {
@@ -41,7 +41,8 @@ func cleanText(s string) string {
 			return cleanFrom(s, i)
 		case cleanThree:
 			j := i
-			for j+2 < len(s) && cleanClass[s[j]] == cleanThree && s[j+1]&0xC0 == 0x80 && s[j+2]&0xC0 == 0x80 {
+			for j+2 < len(s) && cleanClass[s[j]] == cleanThree && s[j+1]&0xC0 == 0x80 && s[j+2]&0xC0 == 0x80 &&
+				(s[j] != 0xEF || s[j+1] != 0xBF || s[j+2] < 0xBE) {
 				j += 3
 			}
 			if j > i {
@@ -62,7 +63,7 @@ func cleanText(s string) string {
 const (
 	cleanASCII     = iota // an ASCII character XML allows
 	cleanForbidden        // an ASCII control character XML forbids
-	cleanThree            // starts U+1000–U+CFFF or U+E000–U+EFFF, if well formed
+	cleanThree            // starts U+1000–U+CFFF or U+E000–U+FFFF, if well formed
 	cleanDecode           // anything else: decode to tell
 )
 
@@ -76,7 +77,7 @@ var cleanClass = func() (t [256]byte) {
 			t[c] = cleanForbidden
 		case c < utf8.RuneSelf:
 			t[c] = cleanASCII
-		case c >= 0xE1 && c <= 0xEC || c == 0xEE:
+		case c >= 0xE1 && c <= 0xEC || c == 0xEE || c == 0xEF:
 			t[c] = cleanThree
 		default:
 			t[c] = cleanDecode
