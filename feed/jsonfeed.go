@@ -61,7 +61,8 @@ func writeJSON(w io.Writer, v *view) error {
 	for i, p := range v.posts {
 		it := v.items[i]
 		item, err := it.encoded(JSON, func() (encoding, error) {
-			b, err := appendJSON([]byte{','}, newJSONItem(p, it, v.author))
+			b := append(make([]byte, 0, len(it.content)+len(it.summary)+1024), ',')
+			b, err := encodeJSONItem(b, newJSONItem(p, it, v.author))
 			return encoding{head: b}, err
 		})
 		if err != nil {

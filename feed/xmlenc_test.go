@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"reflect"
 	"testing"
+	"time"
 )
 
 // encodeXMLElement returns v as encoding/xml encodes it with Indent(prefix,
@@ -50,6 +51,11 @@ func fillStrings(v reflect.Value, texts []string, present uint64, n int) {
 	next, bit := 0, 0
 	var fill func(v reflect.Value)
 	fill = func(v reflect.Value) {
+		if v.Type() == reflect.TypeFor[time.Time]() {
+			v.Set(reflect.ValueOf(time.Date(2021+next, 12, 29, 7, 52, 46, next*1000, time.FixedZone("", next*3600))))
+			next++
+			return
+		}
 		switch v.Kind() {
 		case reflect.String:
 			v.SetString(texts[next%len(texts)])
