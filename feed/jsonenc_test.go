@@ -95,6 +95,8 @@ func FuzzJSONItemEncoding(f *testing.F) {
 	})
 }
 
+// FuzzJSONString checks that appendJSONString escapes any string as
+// encoding/json does without HTML escaping.
 func FuzzJSONString(f *testing.F) {
 	for _, s := range []string{"", "plain", "\"\\/\b\f\n\r\t\x00\x1f\x7f", "\u2028\u2029", "\xff\xc3(\xe2\x80", "株洲“新闻”…\uFFFD", benchBody(0)} {
 		f.Add(s)

@@ -62,6 +62,7 @@ func cleanTextSimple(s string) string {
 	return b.String()
 }
 
+// FuzzCleanText checks that cleanText gives what cleanTextSimple gives.
 func FuzzCleanText(f *testing.F) {
 	for _, s := range []string{"", "plain ascii text, long enough", "a\x00b\x1fc", "x\uFFFEy\uFFFF", "\xed\xa0\x80",
 		"\xe4\xb8", "株洲日报\t新闻\r\n", "\xef\xbf\xbd\xef\xbf\xbe", benchBody(0), "0123456\x01", "01234567\xe1\x80\x80"} {
