@@ -181,6 +181,10 @@ func appendEscaped(b []byte, s string) []byte {
 			last = i
 			continue
 		}
+		if j := xmlThreeByteRun(s, i); j > i {
+			i = j
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if (r != utf8.RuneError || n > 1) && r != 0xFFFE && r != 0xFFFF {
 			i += n

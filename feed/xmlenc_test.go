@@ -184,3 +184,21 @@ func TestTerms(t *testing.T) {
 		}
 	}
 }
+
+// FuzzAppendEscaped checks that appendEscaped escapes any string as
+// xml.EscapeText does.
+func FuzzAppendEscaped(f *testing.F) {
+	for _, s := range []string{"<a href=\"x\">'&'</a>", "\t\n\r\x00\x1f\x7f", "\xff\xc3(\xef\xbf", "\uFFFD\uFFFE\uFFFF\U0010FFFF",
+		"株洲日报，新闻：“金融”", benchBody(0)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var want bytes.Buffer
+		if err := xml.EscapeText(&want, []byte(s)); err != nil {
+			t.Fatal(err)
+		}
+		if got := appendEscaped(nil, s); !bytes.Equal(got, want.Bytes()) {
+			t.Fatalf("appendEscaped(%q) = %q, want %q", s, got, want.Bytes())
+		}
+	})
+}

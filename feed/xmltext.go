@@ -40,12 +40,7 @@ func cleanText(s string) string {
 		case cleanForbidden:
 			return cleanFrom(s, i)
 		case cleanThree:
-			j := i
-			for j+2 < len(s) && cleanClass[s[j]] == cleanThree && s[j+1]&0xC0 == 0x80 && s[j+2]&0xC0 == 0x80 &&
-				(s[j] != 0xEF || s[j+1] != 0xBF || s[j+2] < 0xBE) {
-				j += 3
-			}
-			if j > i {
+			if j := xmlThreeByteRun(s, i); j > i {
 				i = j
 				continue
 			}
@@ -57,6 +52,18 @@ func cleanText(s string) string {
 		i += n
 	}
 	return s
+}
+
+// xmlThreeByteRun returns the end of the run of characters from s[i] that
+// are three bytes long, well formed and allowed in XML, told without
+// decoding: those of U+1000–U+CFFF and U+E000–U+FFFD, the CJK ideographs
+// and punctuation among them. It returns i when s[i] starts none.
+func xmlThreeByteRun(s string, i int) int {
+	for i+2 < len(s) && cleanClass[s[i]] == cleanThree && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 &&
+		(s[i] != 0xEF || s[i+1] != 0xBF || s[i+2] < 0xBE) {
+		i += 3
+	}
+	return i
 }
 
 // Classes of a character's first byte, for cleanText.
