@@ -222,7 +222,7 @@ func (w *response) send(extra []byte, last bool) {
 		body = *w.body
 	}
 	if !w.headSent {
-		w.headSent = true // before the head: a failed write is not retried
+		w.headSent = true // whether or not the write succeeds, the head is never sent twice
 		c.head = w.appendHead(c.head[:0], body, extra)
 		c.iov = append(c.iov, c.head)
 	}
