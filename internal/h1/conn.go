@@ -39,15 +39,16 @@ type conn struct {
 	state     atomic.Int32
 	handedOff bool
 
-	buf      []byte    // bytes read and not yet used
-	scanned  int       // the head in buf has no blank line before this
-	started  time.Time // when the head being read began
-	readDL   time.Time // the read deadline set, zero: none
-	idleDL   bool      // readDL is an idle deadline
-	writeDL  time.Time // the write deadline set
-	res      response  // reused for every request
-	head     []byte    // the response head being written
-	date     []byte    // Date header value of dateSec
+	buf      []byte      // bytes read and not yet used
+	scanned  int         // the head in buf has no blank line before this
+	started  time.Time   // when the head being read began
+	readDL   time.Time   // the read deadline set, zero: none
+	idleDL   bool        // readDL is an idle deadline
+	writeDL  time.Time   // the write deadline set
+	res      response    // reused for every request
+	header   http.Header // the response header map, reused for every request
+	head     []byte      // the response head being written
+	date     []byte      // Date header value of dateSec
 	dateSec  int64
 	chunkHdr [20]byte
 	iov      net.Buffers

@@ -45,7 +45,13 @@ type response struct {
 
 // reset prepares w for req.
 func (w *response) reset(c *conn, req *http.Request, now time.Time) {
-	*w = response{c: c, req: req, now: now, header: make(http.Header, 8), clen: -1, isHead: req.Method == http.MethodHead}
+	// The connection's header map is reused: like the ResponseWriter, it is
+	// the handler's only until ServeHTTP returns.
+	if c.header == nil {
+		c.header = make(http.Header, 8)
+	}
+	clear(c.header)
+	*w = response{c: c, req: req, now: now, header: c.header, clen: -1, isHead: req.Method == http.MethodHead}
 }
 
 // release returns the body buffer to the pool.
