@@ -199,3 +199,73 @@ func TestHandOffKeepsBytes(t *testing.T) {
 		t.Errorf("answers %q, want %q", strings.Join(got, "|"), want)
 	}
 }
+
+// gateListener yields the connections sent on conns; Close first runs
+// onClose, then makes Accept fail.
+type gateListener struct {
+	net.Listener
+	conns     chan net.Conn
+	closed    chan struct{}
+	onClose   func()
+	accepting chan struct{} // receives each time Accept is entered
+}
+
+func (l *gateListener) Accept() (net.Conn, error) {
+	select {
+	case l.accepting <- struct{}{}:
+	default:
+	}
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.closed:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *gateListener) Close() error {
+	l.onClose()
+	close(l.closed)
+	return l.Listener.Close()
+}
+
+// TestAcceptedDuringShutdownServed checks that a connection accepted while
+// Shutdown closes the listener gets its answer, not a reset.
+func TestAcceptedDuringShutdownServed(t *testing.T) {
+	real, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := dial(t, real.Addr().String())
+	server, err := real.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(client, "GET /late HTTP/1.1\r\nHost: x\r\n\r\n")
+
+	gl := &gateListener{Listener: real, conns: make(chan net.Conn), closed: make(chan struct{}), accepting: make(chan struct{}, 1)}
+	gl.onClose = func() { gl.conns <- server } // accepted after Shutdown began
+	hs := &http.Server{ErrorLog: log.New(io.Discard, "", 0), Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "served "+r.URL.Path)
+	})}
+	s := New(hs)
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(gl) }()
+	<-gl.accepting // Serve is waiting in Accept
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.Shutdown(ctx); err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
+	res, err := http.ReadResponse(bufio.NewReader(client), nil)
+	if err != nil {
+		t.Fatalf("request on a connection accepted during Shutdown: %v", err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	if string(body) != "served /late" || !res.Close {
+		t.Errorf("answer %q, Connection: close %v", body, res.Close)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		t.Errorf("Serve returned %v", err)
+	}
+}

@@ -101,10 +101,7 @@ func (s *Server) Serve(ln net.Listener) error {
 		}
 		delay = 0
 		c := newConn(s, nc, base)
-		if !s.track(c) {
-			nc.Close()
-			continue
-		}
+		s.track(c)
 		go c.serve()
 	}
 }
@@ -144,15 +141,14 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	return lnErr
 }
 
-// track remembers c until forget, unless the server is shutting down.
-func (s *Server) track(c *conn) bool {
+// track remembers c until forget. A connection accepted while Shutdown
+// closes the listener is served like the others, as net/http does: its
+// client may have sent its request already, and closing the connection
+// unread would answer it with a reset.
+func (s *Server) track(c *conn) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.inShutdown.Load() {
-		return false
-	}
 	s.conns[c] = struct{}{}
-	return true
+	s.mu.Unlock()
 }
 
 // forget drops c from the connections Shutdown waits for.
