@@ -76,9 +76,7 @@ func newConn(s *Server, nc net.Conn, base context.Context) *conn {
 func (c *conn) serve() {
 	defer func() {
 		if p := recover(); p != nil { // a fault of this package: lose the connection, not the process
-			stack := make([]byte, 64<<10)
-			stack = stack[:runtime.Stack(stack, false)]
-			c.srv.logf("h1: panic serving %v: %v\n%s", c.remote, p, stack)
+			c.logPanic("h1", p)
 		}
 		if !c.handedOff {
 			c.nc.Close()
@@ -221,14 +219,20 @@ func (c *conn) callHandler(w *response, req *http.Request) (ok bool) {
 		if p := recover(); p != nil {
 			ok = false
 			if p != http.ErrAbortHandler {
-				stack := make([]byte, 64<<10)
-				stack = stack[:runtime.Stack(stack, false)]
-				c.srv.logf("http: panic serving %v: %v\n%s", c.remote, p, stack)
+				c.logPanic("http", p)
 			}
 		}
 	}()
 	c.srv.handler.ServeHTTP(w, req)
 	return true
+}
+
+// logPanic logs a recovered panic with the stack, as net/http does, under
+// prefix: "http" for a handler's, "h1" for this package's own.
+func (c *conn) logPanic(prefix string, p any) {
+	stack := make([]byte, 64<<10)
+	stack = stack[:runtime.Stack(stack, false)]
+	c.srv.logf("%s: panic serving %v: %v\n%s", prefix, c.remote, p, stack)
 }
 
 // handOff gives the connection and the bytes read from it to net/http.
