@@ -34,7 +34,7 @@ var (
 // could not be made), the request is served as usual.
 func (s *server) serveDelta(w http.ResponseWriter, r *http.Request, st *state, f *feed.Feed, i int, m *feedMeta) bool {
 	if s.deltas == nil || !acceptsFeedIM(r.Header["A-Im"]) || len(r.Header["If-Match"]) > 0 ||
-		r.Header.Get("If-Unmodified-Since") != "" {
+		first(r.Header, "If-Unmodified-Since") != "" {
 		return false
 	}
 	validators := requestValidators(r.Header["If-None-Match"])
