@@ -7,6 +7,7 @@ import (
 	"net/textproto"
 	"net/url"
 	"strings"
+	"time"
 
 	"golang.org/x/net/http/httpguts"
 )
@@ -44,14 +45,69 @@ func scanHead(b []byte, from *int) (int, headState) {
 	}
 }
 
+// Request is a request head this package accepted, before any
+// *http.Request is made for it: what a Shortcut sees. Its strings stay
+// valid after the request is answered; the Request itself is reused.
+type Request struct {
+	Method string   // "GET" or "HEAD"
+	URL    *url.URL // as url.ParseRequestURI reads Target
+	Target string   // the request target as sent: a path, maybe a query
+	Host   string   // the Host field
+	Close  bool     // the client asked to close the connection
+
+	// Received is when the first bytes of the head were read.
+	Received time.Time
+
+	fields []field // every field line but Host, in order
+	url    url.URL // URL's storage, reused
+}
+
+// field is one header line, its value trimmed.
+type field struct{ name, value string }
+
+// Header returns the first value of the field name, compared without
+// regard to case, and the number of lines that carry it.
+func (r *Request) Header(name string) (value string, lines int) {
+	for _, f := range r.fields {
+		if len(f.name) == len(name) && strings.EqualFold(f.name, name) {
+			if lines == 0 {
+				value = f.value
+			}
+			lines++
+		}
+	}
+	return value, lines
+}
+
+// NumFields returns the number of field lines but Host.
+func (r *Request) NumFields() int { return len(r.fields) }
+
+// Field returns the name, as sent, and value of the field line i, counted
+// from 0 in the order sent, Host left out.
+func (r *Request) Field(i int) (name, value string) {
+	f := r.fields[i]
+	return f.name, f.value
+}
+
 // parseRequest turns a complete head, as scanHead delimited it, into a
 // request, or reports false when the request is not one this package
-// answers: any method but GET and HEAD, any version but HTTP/1.1, a body
-// or a hint of one, Expect, Upgrade, a request target that is not a path,
-// and anything net/http would refuse. Those connections go to net/http,
-// which knows every rule; what is accepted here gives the request net/http
-// would have given.
+// answers; see scanRequest.
 func parseRequest(ctx context.Context, b []byte) (*http.Request, bool) {
+	var r Request
+	if !scanRequest(b, &r) {
+		return nil, false
+	}
+	return r.httpRequest(ctx), true
+}
+
+// scanRequest reads a complete head, as scanHead delimited it, into r, or
+// reports false when the request is not one this package answers: any
+// method but GET and HEAD, any version but HTTP/1.1, a body or a hint of
+// one, Expect, Upgrade, a request target that is not a path, and anything
+// net/http would refuse. Those connections go to net/http, which knows
+// every rule; what is accepted here gives the request net/http would have
+// given.
+func scanRequest(b []byte, r *Request) bool {
 	head := string(b) // every string of the request is a part of this one
 	line, head, _ := strings.Cut(head[:len(head)-2], "\r\n")
 	var method string
@@ -61,74 +117,103 @@ func parseRequest(ctx context.Context, b []byte) (*http.Request, bool) {
 	case strings.HasPrefix(line, "HEAD "):
 		method, line = http.MethodHead, line[5:]
 	default:
-		return nil, false
+		return false
 	}
 	target, ok := strings.CutSuffix(line, " HTTP/1.1")
 	if !ok || len(target) == 0 || target[0] != '/' || strings.IndexByte(target, ' ') >= 0 {
-		return nil, false
+		return false
 	}
-	u, ok := requestURL(target)
+	u, ok := requestURL(target, &r.url)
 	if !ok {
-		return nil, false
+		return false
 	}
 
-	n := strings.Count(head, "\n")
-	hdr := make(http.Header, n)
-	values := make([]string, n) // one backing array for the one-value slices
+	fields := r.fields[:0]
 	var host string
 	hosts := 0
+	closing, lengths := false, 0
 	for len(head) > 0 {
 		var line string
 		line, head, _ = strings.Cut(head, "\r\n")
 		name, value, ok := strings.Cut(line, ":")
 		if !ok || !httpguts.ValidHeaderFieldName(name) {
-			return nil, false // also a folded line, which starts with a space
+			return false // also a folded line, which starts with a space
 		}
 		value = strings.Trim(value, " \t")
 		if !httpguts.ValidHeaderFieldValue(value) {
-			return nil, false
+			return false
 		}
-		key := textproto.CanonicalMIMEHeaderKey(name)
-		switch key {
-		case "Host":
-			host, hosts = value, hosts+1
-			continue
-		case "Content-Length":
-			if value != "0" || len(hdr[key]) > 0 {
-				return nil, false
+		switch len(name) { // names compared only where the length matches
+		case len("Host"):
+			if strings.EqualFold(name, "Host") {
+				host, hosts = value, hosts+1
+				continue
 			}
-		case "Transfer-Encoding", "Expect", "Upgrade", "Trailer":
-			return nil, false
+		case len("Content-Length"):
+			if strings.EqualFold(name, "Content-Length") {
+				if value != "0" || lengths > 0 {
+					return false
+				}
+				lengths++
+			}
+		case len("Transfer-Encoding"):
+			if strings.EqualFold(name, "Transfer-Encoding") {
+				return false
+			}
+		case len("Expect"):
+			if strings.EqualFold(name, "Expect") {
+				return false
+			}
+		case len("Upgrade"): // and Trailer
+			if strings.EqualFold(name, "Upgrade") || strings.EqualFold(name, "Trailer") {
+				return false
+			}
+		case len("Connection"):
+			if strings.EqualFold(name, "Connection") {
+				closing = closing || httpguts.HeaderValuesContainsToken([]string{value}, "close")
+			}
 		}
-		if vv := hdr[key]; vv != nil {
-			hdr[key] = append(vv, value)
-			continue
-		}
-		values[0] = value
-		hdr[key], values = values[:1:1], values[1:]
+		fields = append(fields, field{name, value})
 	}
 	if hosts != 1 || !httpguts.ValidHostHeader(host) {
-		return nil, false
+		return false
+	}
+	r.Method, r.URL, r.Target, r.Host, r.Close, r.fields = method, u, target, host, closing, fields
+	return true
+}
+
+// httpRequest makes the *http.Request net/http would make of r.
+func (r *Request) httpRequest(ctx context.Context) *http.Request {
+	hdr := make(http.Header, len(r.fields))
+	values := make([]string, len(r.fields)) // one backing array for the one-value slices
+	for _, f := range r.fields {
+		key := textproto.CanonicalMIMEHeaderKey(f.name)
+		if vv := hdr[key]; vv != nil {
+			hdr[key] = append(vv, f.value)
+			continue
+		}
+		values[0] = f.value
+		hdr[key], values = values[:1:1], values[1:]
 	}
 	if pragma, ok := hdr["Pragma"]; ok && pragma[0] == "no-cache" && len(hdr["Cache-Control"]) == 0 {
 		hdr["Cache-Control"] = []string{"no-cache"}
 	}
-	closing := httpguts.HeaderValuesContainsToken(hdr["Connection"], "close")
-	r := (&http.Request{}).WithContext(ctx) // the one allocation of the request
-	r.Method, r.URL, r.RequestURI = method, u, target
-	r.Proto, r.ProtoMajor, r.ProtoMinor = "HTTP/1.1", 1, 1
-	r.Header, r.Body, r.Close = hdr, http.NoBody, closing
-	r.Host = u.Host
-	if r.Host == "" {
-		r.Host = host
+	req := (&http.Request{}).WithContext(ctx) // the one allocation of the request
+	u := *r.URL                               // the handler's own: r is reused
+	req.Method, req.URL, req.RequestURI = r.Method, &u, r.Target
+	req.Proto, req.ProtoMajor, req.ProtoMinor = "HTTP/1.1", 1, 1
+	req.Header, req.Body, req.Close = hdr, http.NoBody, r.Close
+	req.Host = r.URL.Host
+	if req.Host == "" {
+		req.Host = r.Host
 	}
-	return r, true
+	return req
 }
 
 // requestURL parses a request target that starts with a slash as
-// url.ParseRequestURI does, without its cost when the path needs no
-// unescaping and the query holds no control character.
-func requestURL(target string) (*url.URL, bool) {
+// url.ParseRequestURI does, into u, without its cost when the path needs
+// no unescaping and the query holds no control character.
+func requestURL(target string, u *url.URL) (*url.URL, bool) {
 	path, query, hasQuery := strings.Cut(target, "?")
 	plain := true
 	for i := 0; i < len(path) && plain; i++ {
@@ -140,8 +225,13 @@ func requestURL(target string) (*url.URL, bool) {
 		plain = query[i] > ' ' && query[i] != 0x7f
 	}
 	if plain {
-		return &url.URL{Path: path, RawQuery: query, ForceQuery: hasQuery && query == ""}, true
+		*u = url.URL{Path: path, RawQuery: query, ForceQuery: hasQuery && query == ""}
+		return u, true
 	}
-	u, err := url.ParseRequestURI(target)
-	return u, err == nil
+	parsed, err := url.ParseRequestURI(target)
+	if err != nil {
+		return nil, false
+	}
+	*u = *parsed
+	return u, true
 }
