@@ -3,10 +3,13 @@ package h1
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
+	"os"
 	"runtime"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -29,6 +32,9 @@ const deadlineSlack = time.Second
 // errForFallback reports a request net/http must judge.
 var errForFallback = errors.New("h1: request for net/http")
 
+// errWait reports that the socket has nothing to read yet.
+var errWait = errors.New("h1: wait for readability")
+
 // conn is one client connection.
 type conn struct {
 	srv       *Server
@@ -41,17 +47,25 @@ type conn struct {
 
 	buf      []byte      // bytes read and not yet used
 	scanned  int         // the head in buf has no blank line before this
-	started  time.Time   // when the head being read began
+	started  time.Time   // when the head being read began, for its deadline
+	received time.Time   // when the first bytes of the head being read came
+	quick    bool        // the last request was answered by the Shortcut
 	readDL   time.Time   // the read deadline set, zero: none
 	idleDL   bool        // readDL is an idle deadline
 	writeDL  time.Time   // the write deadline set
+	req      Request     // reused for every request
 	res      response    // reused for every request
+	reply    Reply       // reused for every request a Shortcut answers
 	header   http.Header // the response header map, reused for every request
 	head     []byte      // the response head being written
 	date     []byte      // Date header value of dateSec
 	dateSec  int64
 	chunkHdr [20]byte
 	iov      net.Buffers
+
+	raw     syscall.RawConn // nil: read through nc
+	fd      int             // the descriptor, inside raw.Read
+	drained bool            // the last read emptied the socket
 }
 
 func newConn(s *Server, nc net.Conn, base context.Context) *conn {
@@ -68,7 +82,23 @@ func newConn(s *Server, nc net.Conn, base context.Context) *conn {
 		accepted: now,
 		started:  now,
 		buf:      make([]byte, 0, readBufSize),
+		raw:      rawConn(nc),
+		fd:       -1,
 	}
+}
+
+// rawConn returns the descriptor access of a TCP connection, nil for any
+// other kind, which is read through its Read method.
+func rawConn(nc net.Conn) syscall.RawConn {
+	tc, ok := nc.(*net.TCPConn)
+	if !ok {
+		return nil
+	}
+	rc, err := tc.SyscallConn()
+	if err != nil {
+		return nil
+	}
+	return rc
 }
 
 // serve answers the connection's requests until it closes, fails, asks to
@@ -83,29 +113,88 @@ func (c *conn) serve() {
 		}
 		c.srv.forget(c)
 	}()
+	if c.raw == nil {
+		c.run()
+		return
+	}
+	// The loop runs inside one RawRead so that the poller's readiness is
+	// kept from one request to the next: see read.
+	if err := c.raw.Read(func(fd uintptr) bool {
+		c.fd = int(fd)
+		return c.run()
+	}); err != nil {
+		return // closed, timed out, or a poller error: nothing to answer
+	}
+}
+
+// run answers requests until the connection is done, and returns true
+// then; or returns false when it must wait for the socket to become
+// readable, to be called again once it is.
+func (c *conn) run() bool {
 	for {
 		n, err := c.readHead()
+		if err == errWait {
+			return false
+		}
 		if err != nil {
 			if errors.Is(err, errForFallback) {
 				c.handOff()
 			}
-			return
+			return true
 		}
-		ctx, cancel := context.WithCancel(c.ctx)
-		req, ok := parseRequest(ctx, c.buf[:n])
-		if !ok {
-			cancel()
+		if !scanRequest(c.buf[:n], &c.req) {
 			c.handOff()
-			return
+			return true
 		}
-		req.RemoteAddr = c.remote
-		keep := c.serveRequest(req, cancel)
+		c.req.Received = c.received
+		answered, keep := false, true
+		if c.srv.Shortcut != nil {
+			answered, keep = c.shortcut(&c.req)
+		}
+		c.quick = answered
+		if !answered {
+			ctx, cancel := context.WithCancel(c.ctx)
+			req := c.req.httpRequest(ctx)
+			req.RemoteAddr = c.remote
+			keep = c.serveRequest(req, cancel)
+		}
 		c.buf = c.buf[:copy(c.buf, c.buf[n:])]
 		c.scanned = 0
 		if !keep || c.srv.inShutdown.Load() {
-			return
+			return true
 		}
 		c.state.Store(stateIdle)
+	}
+}
+
+// read reads into p. On a connection with a raw descriptor it reads the
+// socket itself, as nginx does: a read that returned less than it asked
+// for emptied the socket, so the next one waits for the poller rather
+// than make a system call sure to fail with EAGAIN, which net.Conn.Read
+// would make after every request. errWait asks the caller to return to
+// RawRead, which waits for readability; deadlines and Close end that wait.
+func (c *conn) read(p []byte) (int, error) {
+	if c.raw == nil {
+		return c.nc.Read(p)
+	}
+	if c.drained {
+		c.drained = false
+		return 0, errWait
+	}
+	for {
+		n, err := syscall.Read(c.fd, p)
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err == syscall.EAGAIN:
+			return 0, errWait
+		case err != nil:
+			return 0, os.NewSyscallError("read", err)
+		case n == 0:
+			return 0, io.EOF
+		}
+		c.drained = n < len(p)
+		return n, nil
 	}
 }
 
@@ -124,15 +213,18 @@ func (c *conn) readHead() (int, error) {
 		if err := c.setReadDeadline(); err != nil {
 			return 0, err
 		}
-		m, err := c.nc.Read(c.buf[len(c.buf):cap(c.buf)])
+		m, err := c.read(c.buf[len(c.buf):cap(c.buf)])
 		if m == 0 {
 			if err == nil {
 				continue
 			}
 			return 0, err
 		}
-		if len(c.buf) == 0 && c.state.Load() != stateNew {
-			c.started = time.Now()
+		if len(c.buf) == 0 {
+			c.received = time.Now()
+			if c.state.Load() != stateNew {
+				c.started = c.received
+			}
 		}
 		c.buf = c.buf[:len(c.buf)+m]
 		c.state.Store(stateActive)
@@ -172,7 +264,13 @@ func (c *conn) setReadDeadline() error {
 		c.readDL = time.Time{}
 		return c.nc.SetReadDeadline(time.Time{})
 	}
-	want := time.Now().Add(idle)
+	// After a request the Shortcut answered, microseconds after its head
+	// came, that time is now to within the slack, without reading the clock.
+	now := c.received
+	if !c.quick {
+		now = time.Now()
+	}
+	want := now.Add(idle)
 	if c.idleDL && want.Sub(c.readDL) < deadlineSlack {
 		return nil
 	}

@@ -32,6 +32,10 @@ type Server struct {
 	// to the net/http server.
 	OnHandoff func()
 
+	// Shortcut, if set before Serve, is offered every request this server
+	// reads before the handler is.
+	Shortcut Shortcut
+
 	fallback *http.Server
 	handler  http.Handler
 	handoff  *handoffListener
