@@ -42,18 +42,27 @@ func NewMemory(maxBytes int64, obs Observer) *Memory {
 // Get returns the value stored under key and marks it most recently used,
 // or ErrMiss. The returned slice is shared: callers must not modify it.
 func (m *Memory) Get(key string) ([]byte, error) {
+	val, ok := m.hit(key)
+	if !ok {
+		m.obs.Request(TierMemory, ResultMiss)
+		return nil, ErrMiss
+	}
+	return val, nil
+}
+
+// hit is Get observing only a hit.
+func (m *Memory) hit(key string) ([]byte, bool) {
 	m.mu.Lock()
 	e, ok := m.items[key]
 	if !ok {
 		m.mu.Unlock()
-		m.obs.Request(TierMemory, ResultMiss)
-		return nil, ErrMiss
+		return nil, false
 	}
 	m.moveToFront(e)
 	val := e.val
 	m.mu.Unlock()
 	m.obs.Request(TierMemory, ResultHit)
-	return val, nil
+	return val, true
 }
 
 // peek is Get without recency update or observation.

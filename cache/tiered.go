@@ -103,6 +103,13 @@ func (t *Tiered) Fetch(ctx context.Context, key string, fill func(ctx context.Co
 	}
 }
 
+// Cached returns the in-process copy of key without filling it, counting
+// a memory hit when there is one. A miss is not counted: the caller goes on
+// to Fetch, which counts it.
+func (t *Tiered) Cached(key string) ([]byte, bool) {
+	return t.mem.hit(key)
+}
+
 // Memory returns the in-process tier.
 func (t *Tiered) Memory() *Memory { return t.mem }
 
