@@ -15,28 +15,52 @@ const (
 	failed                          // 412
 )
 
-// evaluate applies the preconditions of a GET or HEAD to a representation
-// with the strong entity tag etag (quoted) and modification time modTime, in
-// the order of RFC 9110 section 13.2.2: If-Match, else If-Unmodified-Since;
-// then If-None-Match, else If-Modified-Since. Range and If-Range are not
-// supported: a full representation is always sent, as the RFC allows.
+// conditions are the precondition fields of a request: each list field's
+// lines, each date field's first value.
+type conditions struct {
+	ifMatch, ifNoneMatch               []string
+	ifUnmodifiedSince, ifModifiedSince string
+}
+
+// requestConditions reads the precondition fields of h.
+func requestConditions(h http.Header) conditions {
+	return conditions{
+		ifMatch:           h["If-Match"],
+		ifNoneMatch:       h["If-None-Match"],
+		ifUnmodifiedSince: first(h, "If-Unmodified-Since"),
+		ifModifiedSince:   first(h, "If-Modified-Since"),
+	}
+}
+
+// evaluate applies the preconditions of a GET or HEAD with header h; see
+// conditions.evaluate.
 func evaluate(h http.Header, etag string, modTime time.Time) precondition {
-	if im := h["If-Match"]; len(im) > 0 {
+	c := requestConditions(h)
+	return c.evaluate(etag, modTime)
+}
+
+// evaluate applies the preconditions to a representation with the strong
+// entity tag etag (quoted) and modification time modTime, in the order of
+// RFC 9110 section 13.2.2: If-Match, else If-Unmodified-Since; then
+// If-None-Match, else If-Modified-Since. Range and If-Range are not
+// supported: a full representation is always sent, as the RFC allows.
+func (c *conditions) evaluate(etag string, modTime time.Time) precondition {
+	if im := c.ifMatch; len(im) > 0 {
 		if !matchAny(im, etag, false) {
 			return failed
 		}
-	} else if ius := first(h, "If-Unmodified-Since"); ius != "" && !modTime.IsZero() {
+	} else if ius := c.ifUnmodifiedSince; ius != "" && !modTime.IsZero() {
 		if t, err := http.ParseTime(ius); err == nil && modTime.Truncate(time.Second).After(t) {
 			return failed
 		}
 	}
-	if inm := h["If-None-Match"]; len(inm) > 0 {
+	if inm := c.ifNoneMatch; len(inm) > 0 {
 		if matchAny(inm, etag, true) {
 			return notModified
 		}
 		return proceed // If-Modified-Since is ignored when If-None-Match is present
 	}
-	if ims := first(h, "If-Modified-Since"); ims != "" && !modTime.IsZero() {
+	if ims := c.ifModifiedSince; ims != "" && !modTime.IsZero() {
 		if t, err := http.ParseTime(ims); err == nil && !modTime.Truncate(time.Second).After(t) {
 			return notModified
 		}

@@ -41,6 +41,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, h *hooks) error {
 	if cfg.FastHTTP {
 		fast := h1.New(hs)
 		fast.OnHandoff = deps.metrics.HTTPHandoff
+		if !cfg.AccessLog { // the shortcut's answers would be missing from the log
+			fast.Shortcut = newShortcut(srv, deps.tiered.Cached, deps.metrics, deps.subscribers)
+		}
 		servers[0] = fast
 	}
 	listeners := []net.Listener{ln}
