@@ -1,16 +1,29 @@
 package h1
 
 import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestSameAsNetHTTP sends the same bytes to this server and to net/http
 // serving the same handler, and wants the same answers: status, every
 // header but Date, body, and whether the connection closes.
 func TestSameAsNetHTTP(t *testing.T) {
-	fast, std := servers(t, testHandler())
+	t.Run("descriptor", func(t *testing.T) { sameAsNetHTTP(t, false) })
+	t.Run("Read", func(t *testing.T) { sameAsNetHTTP(t, true) })
+}
+
+// sameAsNetHTTP is TestSameAsNetHTTP with h1 reading its connections
+// through their Read method when plain is true, from their descriptors
+// otherwise.
+func sameAsNetHTTP(t *testing.T, plain bool) {
+	fast, std := serversOn(t, testHandler(), plain)
 	const host = "Host: feeds.example\r\n"
 	get := func(path string, extra ...string) string {
 		return "GET " + path + " HTTP/1.1\r\n" + host + strings.Join(extra, "") + "\r\n"
@@ -88,6 +101,53 @@ func TestSameAsNetHTTP(t *testing.T) {
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("answers differ\n h1:      %+v\n net/http: %+v", got, want)
+			}
+		})
+	}
+}
+
+// TestSplitHead sends request heads in pieces, as a slow client's arrive,
+// to both ways of reading a connection, and wants net/http's answers.
+// Whatever pieces the kernel delivers together, the answers must be the
+// same.
+func TestSplitHead(t *testing.T) {
+	for _, plain := range []bool{false, true} {
+		t.Run(map[bool]string{false: "descriptor", true: "Read"}[plain], func(t *testing.T) {
+			fast, std := serversOn(t, testHandler(), plain)
+			pieces := []string{"GET /doc HT", "TP/1.1\r\nHo", "st: x\r\nIf-None-Match: \"v1\"\r\n", "\r\nGET /small HTTP/1.1\r\n", "Host: x\r\n\r\n"}
+			answers := func(addr string) []answer {
+				c, err := net.Dial("tcp", addr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(10 * time.Second))
+				for _, p := range pieces {
+					if _, err := io.WriteString(c, p); err != nil {
+						t.Fatal(err)
+					}
+					time.Sleep(5 * time.Millisecond) // most often, one read per piece
+				}
+				br := bufio.NewReader(c)
+				var out []answer
+				for range 2 {
+					res, err := http.ReadResponse(br, nil)
+					if err != nil {
+						t.Fatalf("response %d: %v", len(out)+1, err)
+					}
+					body, _ := io.ReadAll(res.Body)
+					h := res.Header.Clone()
+					delete(h, "Date")
+					out = append(out, answer{res.StatusCode, h, string(body), res.Close})
+				}
+				return out
+			}
+			want, got := answers(std), answers(fast)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("answers differ\n h1:      %+v\n net/http: %+v", got, want)
+			}
+			if want[0].Status != http.StatusNotModified || want[1].Body != "hello" {
+				t.Errorf("net/http answered %+v: the case tests nothing", want)
 			}
 		})
 	}

@@ -113,6 +113,29 @@ func testHandler() http.Handler {
 // and on a plain net/http server, and returns their addresses.
 func servers(t *testing.T, h http.Handler) (fast, std string) {
 	t.Helper()
+	return serversOn(t, h, false)
+}
+
+// plainConn hides a connection's descriptor: a server reads it through
+// its Read method.
+type plainConn struct{ net.Conn }
+
+// plainListener yields plainConns.
+type plainListener struct{ net.Listener }
+
+func (l plainListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return plainConn{c}, nil
+}
+
+// serversOn is servers, this package's server reading its connections
+// through their Read method when plain is true, from their descriptors
+// otherwise.
+func serversOn(t *testing.T, h http.Handler, plain bool) (fast, std string) {
+	t.Helper()
 	newHS := func() *http.Server {
 		return &http.Server{
 			Handler:           h,
@@ -132,7 +155,11 @@ func servers(t *testing.T, h http.Handler) (fast, std string) {
 	fs, fln := New(newHS()), listen()
 	ss, sln := newHS(), listen()
 	done := make(chan error, 2)
-	go func() { done <- fs.Serve(fln) }()
+	var served net.Listener = fln
+	if plain {
+		served = plainListener{fln}
+	}
+	go func() { done <- fs.Serve(served) }()
 	go func() { done <- ss.Serve(sln) }()
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
