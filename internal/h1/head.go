@@ -64,6 +64,12 @@ func (w *response) appendHead(b, body, extra []byte) []byte {
 
 // appendStatus appends the status line of code.
 func appendStatus(b []byte, code int) []byte {
+	switch code { // the lines of most responses, without formatting
+	case http.StatusOK:
+		return append(b, "HTTP/1.1 200 OK\r\n"...)
+	case http.StatusNotModified:
+		return append(b, "HTTP/1.1 304 Not Modified\r\n"...)
+	}
 	b = append(b, "HTTP/1.1 "...)
 	b = strconv.AppendInt(b, int64(code), 10)
 	b = append(b, ' ')

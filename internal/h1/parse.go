@@ -217,9 +217,7 @@ func requestURL(target string, u *url.URL) (*url.URL, bool) {
 	path, query, hasQuery := strings.Cut(target, "?")
 	plain := true
 	for i := 0; i < len(path) && plain; i++ {
-		c := path[i]
-		plain = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-			c == '/' || c == '-' || c == '.' || c == '_' || c == '~'
+		plain = plainPath[path[i]]
 	}
 	for i := 0; i < len(query) && plain; i++ {
 		plain = query[i] > ' ' && query[i] != 0x7f
@@ -235,3 +233,13 @@ func requestURL(target string, u *url.URL) (*url.URL, bool) {
 	*u = *parsed
 	return u, true
 }
+
+// plainPath marks the bytes a path may hold and need no unescaping or
+// checking: letters, digits, and / - . _ ~.
+var plainPath = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			c == '/' || c == '-' || c == '.' || c == '_' || c == '~'
+	}
+	return t
+}()
