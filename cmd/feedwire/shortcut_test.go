@@ -162,7 +162,7 @@ func TestShortcutMatchesHandler(t *testing.T) {
 	paths := []string{
 		"/feed.xml", "/atom.xml", "/feed.json", cat, tag,
 		"/categories/ZhuZhouRiBao/feed.json", // names match whatever their case
-		strings.ToLower(tag),                  // lower-case escapes
+		strings.ToLower(tag),                 // lower-case escapes
 		"/tags/%e6%a0%aa/feed.xml",
 		"/categories/nowhere/feed.xml",
 		"/categories//feed.xml", "/categories/./feed.xml", "/categories/../feed.xml",
