@@ -182,7 +182,7 @@ func (c *conn) read(p []byte) (int, error) {
 		return 0, errWait
 	}
 	for {
-		n, err := syscall.Read(c.fd, p)
+		n, err := rawRead(c.fd, p)
 		switch {
 		case err == syscall.EINTR:
 			continue

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/net/http/httpguts"
 )
@@ -109,7 +110,8 @@ func parseRequest(ctx context.Context, b []byte) (*http.Request, bool) {
 // given.
 func scanRequest(b []byte, r *Request) bool {
 	head := string(b) // every string of the request is a part of this one
-	line, head, _ := strings.Cut(head[:len(head)-2], "\r\n")
+	end := strings.IndexByte(head, '\n')
+	line, head := head[:end-1], head[end+1:len(head)-2]
 	var method string
 	switch {
 	case strings.HasPrefix(line, "GET "):
@@ -133,15 +135,30 @@ func scanRequest(b []byte, r *Request) bool {
 	hosts := 0
 	closing, lengths := false, 0
 	for len(head) > 0 {
-		var line string
-		line, head, _ = strings.Cut(head, "\r\n")
-		name, value, ok := strings.Cut(line, ":")
-		if !ok || !httpguts.ValidHeaderFieldName(name) {
-			return false // also a folded line, which starts with a space
-		}
-		value = strings.Trim(value, " \t")
-		if !httpguts.ValidHeaderFieldValue(value) {
+		// Every line ends in CRLF and holds no other LF: scanHead saw to it.
+		end := strings.IndexByte(head, '\n')
+		line := head[:end-1]
+		head = head[end+1:]
+		colon := strings.IndexByte(line, ':')
+		if colon <= 0 {
 			return false
+		}
+		name, value := line[:colon], line[colon+1:]
+		for i := 0; i < len(name); i++ {
+			if !tokenByte[name[i]] {
+				return false // also a folded line, which starts with a space
+			}
+		}
+		for len(value) > 0 && (value[0] == ' ' || value[0] == '\t') {
+			value = value[1:]
+		}
+		for len(value) > 0 && (value[len(value)-1] == ' ' || value[len(value)-1] == '\t') {
+			value = value[:len(value)-1]
+		}
+		for i := 0; i < len(value); i++ {
+			if c := value[i]; c < ' ' && c != '\t' || c == 0x7f {
+				return false
+			}
 		}
 		switch len(name) { // names compared only where the length matches
 		case len("Host"):
@@ -240,6 +257,15 @@ var plainPath = func() (t [256]bool) {
 	for c := range 256 {
 		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
 			c == '/' || c == '-' || c == '.' || c == '_' || c == '~'
+	}
+	return t
+}()
+
+// tokenByte marks the bytes of a token (RFC 9110 section 5.6.2), as
+// httpguts.ValidHeaderFieldName accepts them in a field name.
+var tokenByte = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = httpguts.IsTokenRune(rune(c))
 	}
 	return t
 }()

@@ -177,3 +177,16 @@ func BenchmarkParseRequest(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkScanRequest(b *testing.B) {
+	head := []byte("GET /categories/zhuzhouribao/feed.xml HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n" +
+		"User-Agent: Feedly/1.0 (+http://www.feedly.com/fetcher.html; 42 subscribers)\r\n" +
+		"Accept: application/rss+xml, */*\r\nAccept-Encoding: gzip\r\nIf-None-Match: \"ab9abedbfc2b31e8b92059e98b249737-gzip\"\r\n\r\n")
+	var r Request
+	b.ReportAllocs()
+	for b.Loop() {
+		if !scanRequest(head, &r) {
+			b.Fatal("refused")
+		}
+	}
+}

@@ -2,6 +2,7 @@ package h1
 
 import (
 	"strconv"
+	"syscall"
 )
 
 // A Shortcut answers some requests from what it already holds, before an
@@ -86,15 +87,35 @@ func (c *conn) shortcut(r *Request) (answered, keep bool) {
 	if r.Method == "HEAD" || !bodyAllowed(w.status) {
 		body = nil
 	}
-	var err error
 	if len(body) < directMin {
-		b = append(b, body...)
-		_, err = c.nc.Write(b)
-	} else {
-		c.iov = append(c.iov[:0], b, body)
-		_, err = c.iov.WriteTo(c.nc)
+		b, body = append(b, body...), nil
 	}
+	err := c.write(b, body)
 	c.head = b[:0]
 	*w = Reply{}
 	return true, err == nil && !closeAfter
+}
+
+// write sends head and body: straight to the descriptor while the socket
+// takes them, through the connection, which waits for room under the
+// write deadline, for whatever it does not.
+func (c *conn) write(head, body []byte) error {
+	if c.raw != nil && c.fd >= 0 {
+		n, err := rawWrite(c.fd, head, body)
+		if err != nil && err != syscall.EAGAIN && err != syscall.EINTR {
+			return err
+		}
+		if n >= len(head) {
+			n -= len(head)
+			head, body = nil, body[n:]
+		} else {
+			head = head[n:]
+		}
+		if len(head) == 0 && len(body) == 0 {
+			return nil
+		}
+	}
+	c.iov = append(c.iov[:0], head, body)
+	_, err := c.iov.WriteTo(c.nc)
+	return err
 }

@@ -193,3 +193,31 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.b.String()
 }
+
+// TestShortcutLargeBody sends a body larger than a loopback socket's
+// buffers, so that the first write cannot take it all: the rest goes out
+// as the client reads, and the next request is answered after it.
+func TestShortcutLargeBody(t *testing.T) {
+	doc := bytes.Repeat([]byte("0123456789abcdef"), 1<<19) // 8 MiB
+	addr := startH1(t, &docShortcut{doc: doc}, io.Discard)
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(30 * time.Second))
+	io.WriteString(c, "GET /doc HTTP/1.1\r\nHost: x\r\n\r\nGET /doc HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"v1\"\r\n\r\n")
+	br := bufio.NewReader(c)
+	res, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(res.Body)
+	if err != nil || !bytes.Equal(body, doc) {
+		t.Fatalf("body: %d bytes, %v; want the %d bytes of the document", len(body), err, len(doc))
+	}
+	res, err = http.ReadResponse(br, nil)
+	if err != nil || res.StatusCode != http.StatusNotModified {
+		t.Fatalf("second answer: %v, %v", res, err)
+	}
+}
