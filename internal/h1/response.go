@@ -249,9 +249,12 @@ func (w *response) send(extra []byte, last bool) {
 		c.iov = append(c.iov, lastChunk)
 	}
 	var err error
-	if len(c.iov) == 1 { // a head alone: write, not writev
-		_, err = c.nc.Write(c.iov[0])
-	} else {
+	switch len(c.iov) {
+	case 1:
+		err = c.write(c.iov[0], nil)
+	case 2:
+		err = c.write(c.iov[0], c.iov[1])
+	default: // chunks
 		_, err = c.iov.WriteTo(c.nc)
 	}
 	if err != nil {

@@ -115,6 +115,10 @@ func (c *conn) write(head, body []byte) error {
 			return nil
 		}
 	}
+	if len(body) == 0 {
+		_, err := c.nc.Write(head)
+		return err
+	}
 	c.iov = append(c.iov[:0], head, body)
 	_, err := c.iov.WriteTo(c.nc)
 	return err
