@@ -40,9 +40,12 @@ func (c countingShortcut) Answer(w *h1.Reply, r *h1.Request) bool {
 	return ok
 }
 
-func newShortcutPair(t testing.TB) *shortcutPair {
+func newShortcutPair(t testing.TB, env map[string]string) *shortcutPair {
 	t.Helper()
 	t.Setenv("FEEDWIRE_ADDR", "127.0.0.1:0")
+	for k, v := range env {
+		t.Setenv("FEEDWIRE_"+k, v)
+	}
 	cfg, err := loadConfig()
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +149,15 @@ func rawETag(t *testing.T, addr, path, extra string) string {
 // same bytes back, the same metrics and the same subscriber counts; and
 // the shortcut to have answered the plain ones.
 func TestShortcutMatchesHandler(t *testing.T) {
-	p := newShortcutPair(t)
+	t.Run("defaults", func(t *testing.T) { shortcutMatchesHandler(t, nil) })
+	// A hub adds Link fields to every feed; the hub is never contacted here.
+	t.Run("websub", func(t *testing.T) {
+		shortcutMatchesHandler(t, map[string]string{"WEBSUB_HUB": "http://127.0.0.1:9/hub", "MAX_AGE": "60"})
+	})
+}
+
+func shortcutMatchesHandler(t *testing.T, env map[string]string) {
+	p := newShortcutPair(t, env)
 	const cat = "/categories/zhuzhouribao/feed.xml"
 	tag := "/tags/%E6%A0%AA%E6%B4%B2%E6%97%A5%E6%8A%A5%E6%96%B0%E9%97%BB/atom.xml"
 	etagOf := func(path, extra string) string { // asked of both, to leave the same counts
@@ -274,7 +285,7 @@ func FuzzShortcut(f *testing.F) {
 	f.Add(false, "/feed.json", "If-Modified-Since", "Fri, 01 Jan 2100 00:00:00 GMT", "accept-encoding", "br;q=0.9")
 	f.Add(true, "/tags/%E6%A0%AA%E6%B4%B2%E6%97%A5%E6%8A%A5%E6%96%B0%E9%97%BB/atom.xml", "if-none-match", "*", "User-Agent", "x (3 readers)")
 	f.Add(true, "/categories/%7a%68uzhouribao/feed.xml", "A-IM", "feed", "If-Match", "*")
-	p := newShortcutPair(f)
+	p := newShortcutPair(f, nil)
 	f.Fuzz(func(t *testing.T, get bool, path, k1, v1, k2, v2 string) {
 		method := "HEAD"
 		if get {
