@@ -8,7 +8,9 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -267,5 +269,55 @@ func TestAcceptedDuringShutdownServed(t *testing.T) {
 	}
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		t.Errorf("Serve returned %v", err)
+	}
+}
+
+// TestShutdownServesQueuedConnections holds Serve after its first Accept
+// while more clients connect and send their requests, then shuts down: the
+// connections the kernel queued are served, not reset by the listener's
+// close, and each answer says the connection closes.
+func TestShutdownServesQueuedConnections(t *testing.T) {
+	accepted, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	acceptHook = func() { once.Do(func() { close(accepted); <-release }) }
+	s, addr, done := start(t, testHandler(), &http.Server{})
+	defer func() {
+		<-done
+		acceptHook = nil
+	}()
+	req := "GET /small HTTP/1.1\r\nHost: x\r\n\r\n"
+	conns := []net.Conn{dial(t, addr)}
+	io.WriteString(conns[0], req)
+	<-accepted // Serve holds the first connection; the next ones queue
+	for range 8 {
+		c := dial(t, addr)
+		io.WriteString(c, req)
+		conns = append(conns, c)
+	}
+	shut := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		shut <- s.Shutdown(ctx)
+	}()
+	for !s.inShutdown.Load() {
+		runtime.Gosched()
+	}
+	close(release)
+	for i, c := range conns {
+		res, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatalf("connection %d: %v", i, err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusOK || string(body) != "hello" || !res.Close {
+			t.Errorf("connection %d: %d %q, close %v", i, res.StatusCode, body, res.Close)
+		}
+	}
+	if err := <-shut; err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
+	if _, err := net.Dial("tcp", addr); err == nil {
+		t.Error("the listener still accepts after Shutdown")
 	}
 }

@@ -29,8 +29,10 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -51,10 +53,12 @@ type Server struct {
 	bufs     sync.Pool // *[]byte of capacity bufMax, for bodies
 
 	inShutdown atomic.Bool
+	lnClosed   atomic.Bool // Shutdown closed the listener itself
 	mu         sync.Mutex
 	listener   net.Listener
 	conns      map[*conn]struct{}
 	served     bool
+	acceptDone chan struct{} // closed when Serve returns
 }
 
 // New returns a server that answers with hs.Handler under hs's timeouts
@@ -70,6 +74,8 @@ func New(hs *http.Server) *Server {
 		handler:  h,
 		handoff:  newHandoffListener(),
 		conns:    make(map[*conn]struct{}),
+
+		acceptDone: make(chan struct{}),
 	}
 	s.bufs.New = func() any {
 		b := make([]byte, 0, bufMax)
@@ -97,13 +103,24 @@ func (s *Server) Serve(ln net.Listener) error {
 		base = s.fallback.BaseContext(ln)
 	}
 	base = context.WithValue(base, http.ServerContextKey, s.fallback)
+	defer close(s.acceptDone)
 	var delay time.Duration
 	for {
 		nc, err := ln.Accept()
-		if err != nil {
-			if s.inShutdown.Load() {
-				return http.ErrServerClosed
+		if acceptHook != nil {
+			acceptHook()
+		}
+		if s.inShutdown.Load() {
+			if err == nil {
+				s.start(nc, base)
 			}
+			s.drain(ln, base)
+			if !s.lnClosed.Load() {
+				ln.Close()
+			}
+			return http.ErrServerClosed
+		}
+		if err != nil {
 			if ne, ok := err.(interface{ Temporary() bool }); ok && ne.Temporary() {
 				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
 				s.logf("h1: accept error: %v; retrying in %v", err, delay)
@@ -113,9 +130,62 @@ func (s *Server) Serve(ln net.Listener) error {
 			return err
 		}
 		delay = 0
-		c := newConn(s, nc, base)
-		s.track(c)
-		go c.serve()
+		s.start(nc, base)
+	}
+}
+
+// start serves a connection just accepted.
+func (s *Server) start(nc net.Conn, base context.Context) {
+	c := newConn(s, nc, base)
+	s.track(c)
+	go c.serve()
+}
+
+// acceptHook, when set by a test, runs after every Accept returns.
+var acceptHook func()
+
+// maxDrain bounds the connections drain takes.
+const maxDrain = 4096
+
+// drain serves the connections the kernel has completed but Serve has not
+// accepted yet. Closing a listener resets them, and their clients, which
+// may have sent a request already, would read a reset; net/http's Shutdown
+// does just that. The accept queue is read without the poller, whose
+// deadline has passed: a listener's descriptor is non-blocking.
+func (s *Server) drain(ln net.Listener, base context.Context) {
+	sc, ok := ln.(syscall.Conn)
+	if !ok {
+		return
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return
+	}
+	var fds []int
+	rc.Control(func(fd uintptr) {
+		for len(fds) < maxDrain {
+			nfd, _, err := syscall.Accept4(int(fd), syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC)
+			switch err {
+			case nil:
+				fds = append(fds, nfd)
+			case syscall.EINTR, syscall.ECONNABORTED:
+			default: // EAGAIN: the queue is empty
+				return
+			}
+		}
+	})
+	for _, fd := range fds {
+		f := os.NewFile(uintptr(fd), "")
+		nc, err := net.FileConn(f) // a duplicate, registered with the poller
+		f.Close()
+		if err != nil {
+			s.logf("h1: shutdown: %v", err)
+			continue
+		}
+		if tc, ok := nc.(*net.TCPConn); ok {
+			tc.SetNoDelay(true) // as net.Listener's Accept does
+		}
+		s.start(nc, base)
 	}
 }
 
@@ -126,12 +196,25 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.inShutdown.Store(true)
 	s.mu.Lock()
 	var lnErr error
-	if s.listener != nil {
-		lnErr = s.listener.Close()
-	}
+	ln, served := s.listener, s.served
 	s.mu.Unlock()
+	if ln != nil {
+		// Serve is woken from Accept, takes what the kernel has queued, and
+		// closes the listener; a listener without deadlines is closed here.
+		if dl, ok := ln.(interface{ SetDeadline(time.Time) error }); !ok || dl.SetDeadline(time.Now()) != nil {
+			s.lnClosed.Store(true)
+			lnErr = ln.Close()
+		}
+	}
 	fallbackErr := make(chan error, 1)
 	go func() { fallbackErr <- s.fallback.Shutdown(ctx) }()
+	if served {
+		select { // every connection Serve accepted is tracked before the count
+		case <-s.acceptDone:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 
 	tick := time.Millisecond
 	timer := time.NewTimer(tick)
