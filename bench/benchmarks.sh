@@ -44,7 +44,10 @@ code() { # appends a file as a code block, and the errors of a failed run
 	echo "says so with its reason. The machine is shared with other work: wall-clock figures move with its load."
 	echo
 	echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-	echo "- commit: $(git describe --tags --always --dirty 2>/dev/null || echo unknown)"
+	# "-dirty" when source differs from the commit; this file, rewritten here, does not count.
+	rev=$(git describe --tags --always 2>/dev/null || echo unknown)
+	git diff --quiet HEAD -- . ':(exclude)BENCHMARKS.md' 2>/dev/null || rev="$rev-dirty"
+	echo "- commit: $rev"
 	echo "- CPU: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
 	echo "- memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
 	echo "- kernel: $(uname -sr)"

@@ -153,7 +153,10 @@ fetch() {
 # --- feedwire ----------------------------------------------------------------------
 
 FW_BIN=${FEEDWIRE_BIN:-}
-FW_VERSION=$(git describe --tags --always --dirty 2>/dev/null || echo unknown)
+# The commit, "-dirty" when source differs from it (BENCHMARKS.md, which make bench
+# rewrites, does not count).
+FW_VERSION=$(git describe --tags --always 2>/dev/null || echo unknown)
+git diff --quiet HEAD -- . ':(exclude)BENCHMARKS.md' 2>/dev/null || FW_VERSION="$FW_VERSION-dirty"
 [ -n "$FW_BIN" ] && FW_VERSION="($FW_BIN)"
 if [ -z "$FW_BIN" ]; then
 	echo "bench-http: building bin/feedwire"

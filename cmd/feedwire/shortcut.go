@@ -65,7 +65,7 @@ func (sc *shortcut) Answer(w *h1.Reply, r *h1.Request) bool {
 		return false
 	}
 	f, err := lookup(st.snap, kind, name)
-	if err != nil || f.Pages(sc.s.feedLimit) < 1 {
+	if err != nil {
 		return false
 	}
 	m := st.feeds[f]
