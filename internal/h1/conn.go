@@ -119,12 +119,13 @@ func (c *conn) serve() {
 	}
 	// The loop runs inside one RawRead so that the poller's readiness is
 	// kept from one request to the next: see read.
-	if err := c.raw.Read(func(fd uintptr) bool {
+	// The descriptor is used only inside it.
+	c.raw.Read(func(fd uintptr) bool { // an error: closed, timed out, or the poller's
 		c.fd = int(fd)
-		return c.run()
-	}); err != nil {
-		return // closed, timed out, or a poller error: nothing to answer
-	}
+		done := c.run()
+		c.fd = -1
+		return done
+	})
 }
 
 // run answers requests until the connection is done, and returns true
