@@ -65,7 +65,7 @@ else
 	code "$tmp/err"
 fi
 section "Fuzzing (every target, FUZZTIME each)" env FUZZTIME=${BENCH_FUZZTIME:-10s} bench/fuzz.sh
-grep -E '^(==|FAIL|ok|--- FAIL|    [a-z_]+_test.go)' "$tmp/out" >"$tmp/fuzz" || true
+grep -E '^(==|FAIL|ok|note:|--- FAIL|    [a-z_]+_test.go|    context deadline exceeded)' "$tmp/out" >"$tmp/fuzz" || true
 code "$tmp/fuzz"
 section "Renderers" make --no-print-directory bench-render
 code "$tmp/out"
