@@ -90,17 +90,6 @@ func (r *Request) Field(i int) (name, value string) {
 	return f.name, f.value
 }
 
-// parseRequest turns a complete head, as scanHead delimited it, into a
-// request, or reports false when the request is not one this package
-// answers; see scanRequest.
-func parseRequest(ctx context.Context, b []byte) (*http.Request, bool) {
-	var r Request
-	if !scanRequest(b, &r) {
-		return nil, false
-	}
-	return r.httpRequest(ctx), true
-}
-
 // scanRequest reads a complete head, as scanHead delimited it, into r, or
 // reports false when the request is not one this package answers: any
 // method but GET and HEAD, any version but HTTP/1.1, a body or a hint of

@@ -190,3 +190,13 @@ func BenchmarkScanRequest(b *testing.B) {
 		}
 	}
 }
+
+// parseRequest is scanRequest and httpRequest in one: the request net/http
+// would have made of a complete head, or false.
+func parseRequest(ctx context.Context, b []byte) (*http.Request, bool) {
+	var r Request
+	if !scanRequest(b, &r) {
+		return nil, false
+	}
+	return r.httpRequest(ctx), true
+}

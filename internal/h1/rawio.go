@@ -44,3 +44,31 @@ func rawWrite(fd int, head, body []byte) (int, error) {
 	}
 	return int(w), nil
 }
+
+// write sends head and body: straight to the descriptor while the socket
+// takes them, through the connection, which waits for room under the
+// write deadline, for whatever it does not.
+func (c *conn) write(head, body []byte) error {
+	if c.raw != nil && c.fd >= 0 {
+		n, err := rawWrite(c.fd, head, body)
+		if err != nil && err != syscall.EAGAIN && err != syscall.EINTR {
+			return err
+		}
+		if n >= len(head) {
+			n -= len(head)
+			head, body = nil, body[n:]
+		} else {
+			head = head[n:]
+		}
+		if len(head) == 0 && len(body) == 0 {
+			return nil
+		}
+	}
+	if len(body) == 0 {
+		_, err := c.nc.Write(head)
+		return err
+	}
+	c.iov = append(c.iov[:0], head, body)
+	_, err := c.iov.WriteTo(c.nc)
+	return err
+}
