@@ -88,12 +88,8 @@ var dateField = regexp.MustCompile(`(?m)^Date: [^\r]*\r$`)
 // methods, Date values blanked.
 func rawExchange(t *testing.T, addr, raw string, methods ...string) string {
 	t.Helper()
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := dial(t, addr)
 	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
 	if _, err := io.WriteString(c, raw); err != nil {
 		t.Fatal(err)
 	}
