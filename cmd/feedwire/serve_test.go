@@ -23,14 +23,7 @@ type testServer struct {
 // loaded. It is stopped when the test ends.
 func startServer(t testing.TB, env map[string]string) *testServer {
 	t.Helper()
-	t.Setenv("FEEDWIRE_ADDR", "127.0.0.1:0")
-	for k, v := range env {
-		t.Setenv("FEEDWIRE_"+k, v)
-	}
-	cfg, err := loadConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := testConfig(t, env)
 	var logw io.Writer = io.Discard
 	if os.Getenv("FEEDWIRE_TEST_LOG") != "" {
 		logw = os.Stderr // the server's own log, for debugging a test
@@ -58,6 +51,22 @@ func startServer(t testing.TB, env map[string]string) *testServer {
 		t.Fatal("first snapshot not loaded within 30s")
 	}
 	return ts
+}
+
+// testConfig is the configuration from the environment with env's
+// variables (names without the FEEDWIRE_ prefix) set for the test, and a
+// free loopback port to listen on.
+func testConfig(t testing.TB, env map[string]string) Config {
+	t.Helper()
+	t.Setenv("FEEDWIRE_ADDR", "127.0.0.1:0")
+	for k, v := range env {
+		t.Setenv("FEEDWIRE_"+k, v)
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }
 
 // shutdown stops the server and checks that it stopped cleanly.

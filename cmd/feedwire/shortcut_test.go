@@ -42,14 +42,7 @@ func (c countingShortcut) Answer(w *h1.Reply, r *h1.Request) bool {
 
 func newShortcutPair(t testing.TB, env map[string]string) *shortcutPair {
 	t.Helper()
-	t.Setenv("FEEDWIRE_ADDR", "127.0.0.1:0")
-	for k, v := range env {
-		t.Setenv("FEEDWIRE_"+k, v)
-	}
-	cfg, err := loadConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := testConfig(t, env)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	p := &shortcutPair{}
 	start := func(shortcut bool) string {
