@@ -104,13 +104,46 @@ func (sc *subscriberCounts) instrument(pattern string, next http.Handler) http.H
 			next.ServeHTTP(w, r)
 			return
 		}
-		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
-		next.ServeHTTP(sw, r)
-		if sw.code == http.StatusOK || sw.code == http.StatusNotModified {
+		sw := &subscriberWriter{ResponseWriter: w, record: func() {
 			sc.store.Record(subscriberKey(kind, feed.Fold(r.PathValue("name")), format), agg, n)
-		}
+		}}
+		next.ServeHTTP(sw, r)
+		sw.status(http.StatusOK) // nothing written: an empty 200
 	})
 }
+
+// subscriberWriter records a subscriber count when the response's status
+// is known to be 200 or 304, before any of it is sent: a client that has
+// its answer finds itself counted in /stats.json.
+type subscriberWriter struct {
+	http.ResponseWriter
+	record func()
+	done   bool
+}
+
+func (w *subscriberWriter) WriteHeader(code int) {
+	w.status(code)
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *subscriberWriter) Write(p []byte) (int, error) {
+	w.status(http.StatusOK) // no-op after WriteHeader
+	return w.ResponseWriter.Write(p)
+}
+
+// status notes the response's final status, the first one of 200 or more.
+func (w *subscriberWriter) status(code int) {
+	if w.done || code < http.StatusOK {
+		return
+	}
+	w.done = true
+	if code == http.StatusOK || code == http.StatusNotModified {
+		w.record()
+	}
+}
+
+// Unwrap gives http.ResponseController and outer middleware the writer below.
+func (w *subscriberWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // feedRoute reads the kind and format of a feed route pattern such as
 // "GET /tags/{name}/atom.xml"; ok is false for other patterns.
