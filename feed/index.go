@@ -194,6 +194,18 @@ func (s *Snapshot) Tag(name string) (*Feed, error) {
 	return nil, ErrNotFound
 }
 
+// Feed returns the feed of kind named name (matched case-insensitively;
+// ignored for the site feed).
+func (s *Snapshot) Feed(kind Kind, name string) (*Feed, error) {
+	switch kind {
+	case KindCategory:
+		return s.Category(name)
+	case KindTag:
+		return s.Tag(name)
+	}
+	return s.site, nil
+}
+
 // Categories returns every category feed, sorted by key. Do not modify it.
 func (s *Snapshot) Categories() []*Feed { return s.categories }
 

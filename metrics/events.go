@@ -76,12 +76,6 @@ func (m *Metrics) WebSubPing(result string) {
 	m.websubPings.WithLabelValues(oneOf(result, ResultOK, ResultError, ResultDropped)).Inc()
 }
 
-// HTTPHandoff counts one connection handed from the fast HTTP/1.1 path to
-// net/http.
-func (m *Metrics) HTTPHandoff() {
-	m.handoffs.Inc()
-}
-
 // SetWebSubQueueLength records how many hub notifications are waiting.
 func (m *Metrics) SetWebSubQueueLength(n int) {
 	m.websubQueue.Set(float64(n))

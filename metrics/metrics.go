@@ -58,7 +58,6 @@ type Metrics struct {
 	reloadDuration prometheus.Histogram
 	websubPings    *prometheus.CounterVec
 	websubQueue    prometheus.Gauge
-	handoffs       prometheus.Counter
 }
 
 // durationBuckets spans a cached hit (sub-millisecond) to a slow render.
@@ -146,10 +145,6 @@ func New(reg *prometheus.Registry, version string) *Metrics {
 		websubQueue: f.NewGauge(prometheus.GaugeOpts{
 			Name: "feedwire_websub_queue_length",
 			Help: "WebSub hub notifications waiting to be sent.",
-		}),
-		handoffs: f.NewCounter(prometheus.CounterOpts{
-			Name: "feedwire_http_handoffs_total",
-			Help: "Connections the fast HTTP/1.1 path gave to net/http, at a request it does not serve.",
 		}),
 	}
 	m.initSeries()

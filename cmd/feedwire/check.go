@@ -3,13 +3,39 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 
 	"github.com/feedwire/feedwire/feed"
+	"github.com/feedwire/feedwire/internal/config"
 )
+
+// check runs `feedwire check [DIR]`: every problem of DIR (default
+// FEEDWIRE_POSTS_DIR) and a summary; exit code 1 if there is any problem.
+func check(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) (int, error) {
+	if len(args) == 1 {
+		cfg.PostsDir = args[0]
+	}
+	dir := cfg.PostsDir
+	if dir == "" {
+		return 2, errors.New("check: name a directory, or set FEEDWIRE_POSTS_DIR")
+	}
+	site, err := cfg.Site(os.DirFS(dir))
+	if err != nil {
+		return 1, err
+	}
+	problems, err := runCheck(ctx, dir, site, cfg.MaxPostBytes, stdout)
+	if err != nil {
+		return 1, err
+	}
+	if problems > 0 {
+		return 1, nil
+	}
+	return 0, nil
+}
 
 // runCheck loads the Jekyll site at dir with the given site settings and
 // size limit, prints every problem as "path:line: reason" (the path joined

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"io"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/feedwire/feedwire/internal/redistest"
+	"github.com/feedwire/feedwire/internal/sitetest"
 )
 
 // deltaTitles parses a feed document of any format with gofeed and returns
@@ -37,7 +39,7 @@ func askDelta(t *testing.T, url, etag string, header map[string]string) (int, []
 		h[k] = v
 	}
 	resp, body := get(t, "GET", url, h)
-	if resp.StatusCode == statusIMUsed {
+	if resp.StatusCode == http.StatusIMUsed {
 		if got := resp.Header.Get("IM"); got != "feed" {
 			t.Errorf("226 with IM %q, want feed", got)
 		}
@@ -60,10 +62,10 @@ func askDelta(t *testing.T, url, etag string, header map[string]string) (int, []
 }
 
 func TestDeltaCarriesExactlyTheNewItems(t *testing.T) {
-	s := newSite(t)
-	s.post("2026-10-01-a1.md", "甲报一", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
-	s.post("2026-10-02-b1.md", "乙报一", "2026-10-02 08:00:00", "yibao", "乙报新闻")
-	ts := startServer(t, map[string]string{"POSTS_DIR": s.root, "RELOAD_INTERVAL": "0"})
+	s := sitetest.New(t)
+	s.Post("2026-10-01-a1.md", "甲报一", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
+	s.Post("2026-10-02-b1.md", "乙报一", "2026-10-02 08:00:00", "yibao", "乙报新闻")
+	ts := startServer(t, map[string]string{"POSTS_DIR": s.Root, "RELOAD_INTERVAL": "0"})
 
 	urls := []string{ts.URL + "/feed.xml", ts.URL + "/atom.xml", ts.URL + "/feed.json", ts.URL + "/categories/jiabao/atom.xml"}
 	v0 := map[string]string{}
@@ -76,13 +78,13 @@ func TestDeltaCarriesExactlyTheNewItems(t *testing.T) {
 	r, _ := get(t, "HEAD", ts.URL+"/atom.xml", gz)
 	atomGzip0 := r.Header.Get("ETag")
 
-	s.post("2026-10-03-a2.md", "甲报二", "2026-10-03 08:00:00", "jiabao", "甲报新闻")
+	s.Post("2026-10-03-a2.md", "甲报二", "2026-10-03 08:00:00", "jiabao", "甲报新闻")
 	ts.waitLoaded(t)
 	v1 := map[string]string{}
 	for _, u := range urls {
 		v1[u] = etagOf(t, u)
 	}
-	s.post("2026-10-01-a1.md", "甲报一（更正）", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
+	s.Post("2026-10-01-a1.md", "甲报一（更正）", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
 	ts.waitLoaded(t)
 
 	tests := []struct {
@@ -93,14 +95,14 @@ func TestDeltaCarriesExactlyTheNewItems(t *testing.T) {
 		status int
 		want   []string // titles of a 226
 	}{
-		{"rss since two versions", urls[0], v0[urls[0]], nil, statusIMUsed, []string{"甲报二", "甲报一（更正）"}},
-		{"atom since two versions", urls[1], v0[urls[1]], nil, statusIMUsed, []string{"甲报二", "甲报一（更正）"}},
-		{"json since two versions", urls[2], v0[urls[2]], nil, statusIMUsed, []string{"甲报二", "甲报一（更正）"}},
-		{"category since two versions", urls[3], v0[urls[3]], nil, statusIMUsed, []string{"甲报二", "甲报一（更正）"}},
-		{"since the last change", urls[1], v1[urls[1]], nil, statusIMUsed, []string{"甲报一（更正）"}},
-		{"tag among others", urls[1], `"nope", W/` + v1[urls[1]], nil, statusIMUsed, []string{"甲报一（更正）"}},
-		{"gzip tag, gzip delta", urls[1], atomGzip0, gz, statusIMUsed, []string{"甲报二", "甲报一（更正）"}},
-		{"feed among other IMs", urls[1], v1[urls[1]], map[string]string{"A-IM": "vcdiff, feed;q=0.5"}, statusIMUsed, []string{"甲报一（更正）"}},
+		{"rss since two versions", urls[0], v0[urls[0]], nil, http.StatusIMUsed, []string{"甲报二", "甲报一（更正）"}},
+		{"atom since two versions", urls[1], v0[urls[1]], nil, http.StatusIMUsed, []string{"甲报二", "甲报一（更正）"}},
+		{"json since two versions", urls[2], v0[urls[2]], nil, http.StatusIMUsed, []string{"甲报二", "甲报一（更正）"}},
+		{"category since two versions", urls[3], v0[urls[3]], nil, http.StatusIMUsed, []string{"甲报二", "甲报一（更正）"}},
+		{"since the last change", urls[1], v1[urls[1]], nil, http.StatusIMUsed, []string{"甲报一（更正）"}},
+		{"tag among others", urls[1], `"nope", W/` + v1[urls[1]], nil, http.StatusIMUsed, []string{"甲报一（更正）"}},
+		{"gzip tag, gzip delta", urls[1], atomGzip0, gz, http.StatusIMUsed, []string{"甲报二", "甲报一（更正）"}},
+		{"feed among other IMs", urls[1], v1[urls[1]], map[string]string{"A-IM": "vcdiff, feed;q=0.5"}, http.StatusIMUsed, []string{"甲报一（更正）"}},
 		{"current tag", urls[1], etagOf(t, urls[1]), nil, 304, nil},
 		{"unchanged feed", yibao, yibaoTag, nil, 304, nil},
 		{"unknown tag", urls[1], `"0123456789abcdef0123456789abcdef"`, nil, 200, nil},
@@ -116,7 +118,7 @@ func TestDeltaCarriesExactlyTheNewItems(t *testing.T) {
 			if status != tt.status {
 				t.Fatalf("status %d, want %d", status, tt.status)
 			}
-			if status != statusIMUsed {
+			if status != http.StatusIMUsed {
 				return
 			}
 			if tt.header["Accept-Encoding"] == "gzip" {
@@ -133,25 +135,25 @@ func TestDeltaCarriesExactlyTheNewItems(t *testing.T) {
 			}
 		})
 	}
-	if status, _ := askDelta(t, ts.URL+"/atom.xml", atomGzip0, nil); status != statusIMUsed {
+	if status, _ := askDelta(t, ts.URL+"/atom.xml", atomGzip0, nil); status != http.StatusIMUsed {
 		t.Errorf("a gzip ETag without gzip accepted: %d, want a delta from its version", status)
 	}
 }
 
 func TestDeltaFromAnotherReplicaThroughRedis(t *testing.T) {
 	rs := redistest.Start(t)
-	s := newSite(t)
-	s.post("2026-10-01-a1.md", "甲报一", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
-	env := map[string]string{"POSTS_DIR": s.root, "RELOAD_INTERVAL": "0", "REDIS_URL": rs.URL(), "REDIS_TIMEOUT": "2s"}
+	s := sitetest.New(t)
+	s.Post("2026-10-01-a1.md", "甲报一", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
+	env := map[string]string{"POSTS_DIR": s.Root, "RELOAD_INTERVAL": "0", "REDIS_URL": rs.URL(), "REDIS_TIMEOUT": "2s"}
 	first := startServer(t, env)
 	old := etagOf(t, first.URL+"/atom.xml")
-	s.post("2026-10-02-a2.md", "甲报二", "2026-10-02 08:00:00", "jiabao", "甲报新闻")
+	s.Post("2026-10-02-a2.md", "甲报二", "2026-10-02 08:00:00", "jiabao", "甲报新闻")
 	first.waitLoaded(t)
 
 	// A replica started after the change never served the old version.
 	second := startServer(t, env)
 	status, body := askDelta(t, second.URL+"/atom.xml", old, nil)
-	if status != statusIMUsed {
+	if status != http.StatusIMUsed {
 		t.Fatalf("second replica: status %d, want 226 from the version in Redis", status)
 	}
 	if got := deltaTitles(t, body); !slices.Equal(got, []string{"甲报二"}) {
@@ -162,45 +164,5 @@ func TestDeltaFromAnotherReplicaThroughRedis(t *testing.T) {
 	third := startServer(t, env)
 	if status, _ := askDelta(t, third.URL+"/atom.xml", old, nil); status != 200 {
 		t.Fatalf("without Redis: status %d, want 200", status)
-	}
-}
-
-func TestAcceptsFeedIM(t *testing.T) {
-	tests := []struct {
-		values []string
-		want   bool
-	}{
-		{nil, false},
-		{[]string{"feed"}, true},
-		{[]string{"FEED"}, true},
-		{[]string{"vcdiff, feed"}, true},
-		{[]string{"vcdiff", "feed;q=0.2"}, true},
-		{[]string{"feed;q=0"}, false},
-		{[]string{"feed; q=0.0"}, false},
-		{[]string{"feeds, gzip"}, false},
-	}
-	for _, tt := range tests {
-		if got := acceptsFeedIM(tt.values); got != tt.want {
-			t.Errorf("acceptsFeedIM(%q) = %v, want %v", tt.values, got, tt.want)
-		}
-	}
-}
-
-func TestRequestValidators(t *testing.T) {
-	tests := []struct {
-		values []string
-		want   []string
-	}{
-		{[]string{`"abc"`}, []string{"abc"}},
-		{[]string{`W/"abc-gzip", "def-br"`}, []string{"abc", "def"}},
-		{[]string{`"a", *`}, []string{"a", "*"}},
-		{[]string{`"a", nope, "b"`}, []string{"a"}},
-		{[]string{`"a`}, nil},
-		{[]string{`"a"`, `"b"`}, []string{"a", "b"}},
-	}
-	for _, tt := range tests {
-		if got := requestValidators(tt.values); !slices.Equal(got, tt.want) {
-			t.Errorf("requestValidators(%q) = %q, want %q", tt.values, got, tt.want)
-		}
 	}
 }

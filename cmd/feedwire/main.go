@@ -18,6 +18,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/feedwire/feedwire/internal/config"
 )
 
 // version is stamped at build time with -ldflags "-X main.version=...".
@@ -49,7 +51,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (int, err
 	default:
 		return 2, errUsage
 	}
-	cfg, err := loadConfig()
+	cfg, err := config.FromEnv()
 	if err != nil {
 		return 1, err
 	}
@@ -70,6 +72,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (int, err
 		return 1, err
 	}
 	return 0, nil
+}
+
+// usage writes the commands and every variable with its default.
+func usage(w io.Writer) error {
+	fmt.Fprintf(w, "Usage: feedwire [serve | check [DIR]]\n\n")
+	fmt.Fprintf(w, "  serve   serve the feeds of FEEDWIRE_POSTS_DIR over HTTP (the default)\n")
+	fmt.Fprintf(w, "  check   load DIR (default FEEDWIRE_POSTS_DIR), print every broken post, exit 1 if any\n\n")
+	return config.Usage(w)
 }
 
 // newLogger builds the one logger passed down to everything.

@@ -104,8 +104,8 @@ func getAll(t *testing.T, servers []*testServer, paths []string, query string) {
 func renders(t *testing.T, servers []*testServer) float64 {
 	total := 0.0
 	for _, s := range servers {
-		for _, format := range formats {
-			total += scrape(t, s.URL, "feedwire_renders_total", "format="+format.String())
+		for _, format := range []string{"rss", "atom", "json"} {
+			total += scrape(t, s.URL, "feedwire_renders_total", "format="+format)
 		}
 	}
 	return total

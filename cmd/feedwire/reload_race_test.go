@@ -11,18 +11,20 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/feedwire/feedwire/internal/sitetest"
 )
 
 // TestReloadUnderLoad rewrites posts while clients read feeds: every
 // response is a whole, well-formed document, and an ETag always names the
 // same bytes. Run it with -race.
 func TestReloadUnderLoad(t *testing.T) {
-	s := newSite(t)
+	s := sitetest.New(t)
 	for i := range 30 {
-		s.post(fmt.Sprintf("2026-10-%02d-p%d.md", i%28+1, i), fmt.Sprintf("新闻%d", i),
+		s.Post(fmt.Sprintf("2026-10-%02d-p%d.md", i%28+1, i), fmt.Sprintf("新闻%d", i),
 			fmt.Sprintf("2026-10-%02d 08:%02d:00", i%28+1, i), []string{"jiabao", "yibao", "bingbao"}[i%3], "本地新闻")
 	}
-	ts := startServer(t, map[string]string{"POSTS_DIR": s.root, "RELOAD_INTERVAL": "0"})
+	ts := startServer(t, map[string]string{"POSTS_DIR": s.Root, "RELOAD_INTERVAL": "0"})
 	urls := []string{"/feed.xml", "/atom.xml", "/feed.json", "/categories/jiabao/feed.xml",
 		"/categories/yibao/atom.xml", "/tags/%E6%9C%AC%E5%9C%B0%E6%96%B0%E9%97%BB/feed.json", "/opml.xml"}
 
@@ -85,10 +87,10 @@ func TestReloadUnderLoad(t *testing.T) {
 	for round := range 12 {
 		// Rewrite a few posts and add one; each round is one reload.
 		for i := round % 3; i < 30; i += 10 {
-			s.post(fmt.Sprintf("2026-10-%02d-p%d.md", i%28+1, i), fmt.Sprintf("新闻%d 第%d版", i, round),
+			s.Post(fmt.Sprintf("2026-10-%02d-p%d.md", i%28+1, i), fmt.Sprintf("新闻%d 第%d版", i, round),
 				fmt.Sprintf("2026-10-%02d 08:%02d:00", i%28+1, i), []string{"jiabao", "yibao", "bingbao"}[i%3], "本地新闻")
 		}
-		s.post(fmt.Sprintf("2026-11-%02d-new%d.md", round+1, round), fmt.Sprintf("新增%d", round),
+		s.Post(fmt.Sprintf("2026-11-%02d-new%d.md", round+1, round), fmt.Sprintf("新增%d", round),
 			fmt.Sprintf("2026-11-%02d 09:00:00", round+1), "jiabao", "本地新闻")
 		ts.waitLoaded(t)
 		// Let the clients read this snapshot before the next change.

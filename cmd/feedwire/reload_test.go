@@ -2,47 +2,14 @@ package main
 
 import (
 	"encoding/xml"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/feedwire/feedwire/internal/sitetest"
 )
-
-// site is a posts tree on disk for reload tests.
-type site struct {
-	t    *testing.T
-	root string // what FEEDWIRE_POSTS_DIR names
-}
-
-func newSite(t *testing.T) *site {
-	s := &site{t: t, root: filepath.Join(t.TempDir(), "site")}
-	s.write("_config.yml", "title: 测试站\nurl: https://news.example.org\ntimezone: Asia/Shanghai\n")
-	return s
-}
-
-func (s *site) write(name, text string) {
-	s.t.Helper()
-	p := filepath.Join(s.root, name)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		s.t.Fatal(err)
-	}
-	// Write then rename, as editors and git do, so that no reader sees half a file.
-	tmp := filepath.Join(filepath.Dir(p), "."+filepath.Base(p)+".tmp")
-	if err := os.WriteFile(tmp, []byte(text), 0o644); err != nil {
-		s.t.Fatal(err)
-	}
-	if err := os.Rename(tmp, p); err != nil {
-		s.t.Fatal(err)
-	}
-}
-
-// post writes one post of the seed's shape.
-func (s *site) post(name, title, date, category, tag string) {
-	s.write("_posts/"+name, fmt.Sprintf("---\nlayout: post\ntitle: %q\ndate: %s +0800\ncategories: %s\ntags: %s\n---\n<p>%s。正文。</p>\n",
-		title, date, category, tag, title))
-}
 
 // waitLoaded waits for the next snapshot swap.
 func (ts *testServer) waitLoaded(t *testing.T) {
@@ -94,10 +61,10 @@ func etagOf(t *testing.T, url string) string {
 }
 
 func TestReloadFollowsChanges(t *testing.T) {
-	s := newSite(t)
-	s.post("2026-10-01-a1.md", "甲报一", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
-	s.post("2026-10-02-b1.md", "乙报一", "2026-10-02 08:00:00", "yibao", "乙报新闻")
-	ts := startServer(t, map[string]string{"POSTS_DIR": s.root, "RELOAD_INTERVAL": "0"})
+	s := sitetest.New(t)
+	s.Post("2026-10-01-a1.md", "甲报一", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
+	s.Post("2026-10-02-b1.md", "乙报一", "2026-10-02 08:00:00", "yibao", "乙报新闻")
+	ts := startServer(t, map[string]string{"POSTS_DIR": s.Root, "RELOAD_INTERVAL": "0"})
 	jia := ts.URL + "/categories/jiabao/feed.xml"
 	yi := ts.URL + "/categories/yibao/feed.xml"
 	jiaTag := etagOf(t, jia)
@@ -108,13 +75,13 @@ func TestReloadFollowsChanges(t *testing.T) {
 		url    string
 		want   []string
 	}{
-		{"add", func() { s.post("2026-10-03-b2.md", "乙报二", "2026-10-03 08:00:00", "yibao", "乙报新闻") }, yi, []string{"乙报二", "乙报一"}},
+		{"add", func() { s.Post("2026-10-03-b2.md", "乙报二", "2026-10-03 08:00:00", "yibao", "乙报新闻") }, yi, []string{"乙报二", "乙报一"}},
 		{"change", func() {
-			s.post("2026-10-03-b2.md", "乙报二（更正）", "2026-10-03 08:00:00", "yibao", "乙报新闻")
+			s.Post("2026-10-03-b2.md", "乙报二（更正）", "2026-10-03 08:00:00", "yibao", "乙报新闻")
 		}, yi, []string{"乙报二（更正）", "乙报一"}},
-		{"delete", func() { os.Remove(filepath.Join(s.root, "_posts/2026-10-02-b1.md")) }, yi, []string{"乙报二（更正）"}},
+		{"delete", func() { os.Remove(filepath.Join(s.Root, "_posts/2026-10-02-b1.md")) }, yi, []string{"乙报二（更正）"}},
 		{"break", func() {
-			s.write("_posts/2026-10-03-b2.md", "---\ntitle: \"坏\"标题\"\ndate: 2026-10-03\ncategories: yibao\n---\n<p>x</p>\n")
+			s.Write("_posts/2026-10-03-b2.md", "---\ntitle: \"坏\"标题\"\ndate: 2026-10-03\ncategories: yibao\n---\n<p>x</p>\n")
 		}, ts.URL + "/feed.xml", []string{"甲报一"}},
 	}
 	for _, step := range steps {
@@ -144,7 +111,7 @@ func TestReloadFollowsChanges(t *testing.T) {
 
 	t.Run("folder removed", func(t *testing.T) {
 		before := scrape(t, ts.URL, "feedwire_reloads_total", "result=error")
-		if err := os.RemoveAll(s.root); err != nil {
+		if err := os.RemoveAll(s.Root); err != nil {
 			t.Fatal(err)
 		}
 		waitMetric(t, ts, before+1, "feedwire_reloads_total", "result=error")
@@ -160,10 +127,10 @@ func TestReloadFollowsChanges(t *testing.T) {
 func TestReloadFollowsSymlinkSwap(t *testing.T) {
 	dir := t.TempDir()
 	rev := func(name, title string) string {
-		s := &site{t: t, root: filepath.Join(dir, name)}
-		s.write("_config.yml", "title: 测试站\nurl: https://news.example.org\n")
-		s.post("2026-10-01-x.md", title, "2026-10-01 08:00:00", "jiabao", "甲报新闻")
-		return s.root
+		s := sitetest.At(t, filepath.Join(dir, name))
+		s.Write("_config.yml", "title: 测试站\nurl: https://news.example.org\n")
+		s.Post("2026-10-01-x.md", title, "2026-10-01 08:00:00", "jiabao", "甲报新闻")
+		return s.Root
 	}
 	link := filepath.Join(dir, "current")
 	if err := os.Symlink(rev("rev1", "第一版"), link); err != nil {
@@ -190,11 +157,11 @@ func TestReloadFollowsSymlinkSwap(t *testing.T) {
 }
 
 func TestScheduledPostAppearsOnTime(t *testing.T) {
-	s := newSite(t)
-	s.post("2026-10-01-a1.md", "已发布", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
+	s := sitetest.New(t)
+	s.Post("2026-10-01-a1.md", "已发布", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
 	due := time.Now().Add(2 * time.Second).Truncate(time.Second).In(time.FixedZone("CST", 8*3600))
-	s.post("2099-01-01-later.md", "定时发布", due.Format("2006-01-02 15:04:05"), "jiabao", "甲报新闻")
-	ts := startServer(t, map[string]string{"POSTS_DIR": s.root, "RELOAD_INTERVAL": "0"})
+	s.Post("2099-01-01-later.md", "定时发布", due.Format("2006-01-02 15:04:05"), "jiabao", "甲报新闻")
+	ts := startServer(t, map[string]string{"POSTS_DIR": s.Root, "RELOAD_INTERVAL": "0"})
 	_, body := get(t, "GET", ts.URL+"/feed.xml", nil)
 	if got := titles(t, body); len(got) != 1 {
 		t.Fatalf("before its time: %q", got)

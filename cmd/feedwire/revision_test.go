@@ -7,6 +7,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/feedwire/feedwire/internal/redistest"
+	"github.com/feedwire/feedwire/internal/sitetest"
 )
 
 // atomItem returns the ID and updated time of the Atom entry titled title.
@@ -27,17 +28,17 @@ func atomItem(t *testing.T, url, title string) (string, time.Time) {
 
 func TestCorrectionGetsNewUpdated(t *testing.T) {
 	rs := redistest.Start(t)
-	s := newSite(t)
-	s.post("2026-10-01-a1.md", "甲报一", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
-	s.post("2026-10-02-a2.md", "甲报二", "2026-10-02 08:00:00", "jiabao", "甲报新闻")
-	env := map[string]string{"POSTS_DIR": s.root, "RELOAD_INTERVAL": "0", "REDIS_URL": rs.URL(), "REDIS_TIMEOUT": "2s"}
+	s := sitetest.New(t)
+	s.Post("2026-10-01-a1.md", "甲报一", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
+	s.Post("2026-10-02-a2.md", "甲报二", "2026-10-02 08:00:00", "jiabao", "甲报新闻")
+	env := map[string]string{"POSTS_DIR": s.Root, "RELOAD_INTERVAL": "0", "REDIS_URL": rs.URL(), "REDIS_TIMEOUT": "2s"}
 	a := startServer(t, env)
 	url := a.URL + "/atom.xml"
 	id, published := atomItem(t, url, "甲报一")
 	_, otherUpdated := atomItem(t, url, "甲报二")
 
 	start := time.Now().Truncate(time.Second)
-	s.post("2026-10-01-a1.md", "甲报一（更正）", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
+	s.Post("2026-10-01-a1.md", "甲报一（更正）", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
 	a.waitLoaded(t)
 	gotID, updated := atomItem(t, url, "甲报一（更正）")
 	if gotID != id {

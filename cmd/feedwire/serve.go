@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/feedwire/feedwire/internal/h1"
+	"github.com/feedwire/feedwire/internal/config"
 )
 
 // hooks lets tests follow the server's life; main passes none.
@@ -21,31 +21,21 @@ type hooks struct {
 // serve runs the HTTP server until ctx is done, then shuts it down within
 // cfg.ShutdownTimeout. Posts load in the background: the server is live at
 // once and ready when the first snapshot is in.
-func serve(ctx context.Context, cfg Config, log *slog.Logger, h *hooks) error {
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, h *hooks) error {
 	if h == nil {
 		h = &hooks{}
 	}
-	deps, err := newDeps(ctx, cfg, log)
+	deps, err := newDeps(ctx, cfg, log, h.loaded)
 	if err != nil {
 		return err
 	}
 	defer deps.close()
-	srv := deps.server
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
-	hs := newHTTPServer(srv.routes(), log)
-	servers := []httpServer{hs}
-	if cfg.FastHTTP {
-		fast := h1.New(hs)
-		fast.OnHandoff = deps.metrics.HTTPHandoff
-		if !cfg.AccessLog { // the shortcut's answers would be missing from the log
-			fast.Shortcut = newShortcut(srv, deps.tiered.Cached, deps.metrics, deps.subscribers)
-		}
-		servers[0] = fast
-	}
+	servers := []*http.Server{newHTTPServer(deps.server.Handler(), log)}
 	listeners := []net.Listener{ln}
 	if cfg.MetricsAddr != "" {
 		mln, err := net.Listen("tcp", cfg.MetricsAddr)
@@ -73,9 +63,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, h *hooks) error {
 
 	loadCtx, stopLoading := context.WithCancel(ctx)
 	defer stopLoading()
-	go deps.keepLoaded(loadCtx, h.loaded)
+	go deps.loop.Run(loadCtx)
 	if deps.hub != nil {
-		go deps.hub.run(loadCtx)
+		go deps.hub.Run(loadCtx)
 	}
 
 	select {
@@ -94,13 +84,6 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, h *hooks) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// httpServer is a server of one listener: net/http's, or h1's in front of
-// it.
-type httpServer interface {
-	Serve(net.Listener) error
-	Shutdown(context.Context) error
 }
 
 // newHTTPServer bounds every part of a connection's life.

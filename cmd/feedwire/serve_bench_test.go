@@ -14,30 +14,29 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/feedwire/feedwire/internal/config"
 )
 
 // BenchmarkHandler measures the whole handler stack (metrics, routing,
 // conditional GET, cache) without the network, for a cached category feed.
 func BenchmarkHandler(b *testing.B) {
-	b.Setenv("FEEDWIRE_ADDR", "127.0.0.1:0")
-	cfg, err := loadConfig()
-	if err != nil {
-		b.Fatal(err)
-	}
+	cfg := config.Default()
+	cfg.Addr = "127.0.0.1:0"
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	d, err := newDeps(context.Background(), cfg, log)
+	d, err := newDeps(context.Background(), cfg, log, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer d.close()
-	snap, err := loadSnapshot(context.Background(), cfg, time.Now(), nil, nil)
+	snap, err := source(cfg).Load(context.Background(), time.Now(), nil, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := d.server.swap(snap); err != nil {
+	if _, err := d.server.Swap(snap); err != nil {
 		b.Fatal(err)
 	}
-	h := d.server.routes()
+	h := d.server.Handler()
 	const path = "/categories/zhuzhouribao/feed.xml"
 	first := httptest.NewRecorder()
 	h.ServeHTTP(first, httptest.NewRequest("GET", path, nil))

@@ -8,6 +8,8 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"github.com/feedwire/feedwire/internal/config"
 )
 
 // testServer is one feedwire process under test, run through serve on :0.
@@ -56,13 +58,13 @@ func startServer(t testing.TB, env map[string]string) *testServer {
 // testConfig is the configuration from the environment with env's
 // variables (names without the FEEDWIRE_ prefix) set for the test, and a
 // free loopback port to listen on.
-func testConfig(t testing.TB, env map[string]string) Config {
+func testConfig(t testing.TB, env map[string]string) config.Config {
 	t.Helper()
 	t.Setenv("FEEDWIRE_ADDR", "127.0.0.1:0")
 	for k, v := range env {
 		t.Setenv("FEEDWIRE_"+k, v)
 	}
-	cfg, err := loadConfig()
+	cfg, err := config.FromEnv()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,9 +6,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/feedwire/feedwire/feed"
 	"github.com/feedwire/feedwire/internal/redistest"
-	"github.com/feedwire/feedwire/subscribers"
 )
 
 const (
@@ -17,6 +15,21 @@ const (
 	inoreaderUA = "Mozilla/5.0 (compatible; inoreader.com; 3 subscribers)"
 	feedbinUA   = "Feedbin feed-id:1234 - 7 subscribers"
 )
+
+// statsJSON is the body of /stats.json.
+type statsJSON struct {
+	Total        int            `json:"total"`
+	Totals       map[string]int `json:"totals"`
+	Feeds        []statsFeed    `json:"feeds"`
+	FeedsOmitted int            `json:"feeds_omitted"`
+}
+
+// statsFeed is one feed document's counts in /stats.json.
+type statsFeed struct {
+	Path        string         `json:"path"`
+	Total       int            `json:"total"`
+	Subscribers map[string]int `json:"subscribers"`
+}
 
 // getStats fetches /stats.json and decodes it.
 func getStats(t *testing.T, base string) (statsJSON, []byte) {
@@ -113,45 +126,5 @@ func TestStatsMergeReplicasThroughRedis(t *testing.T) {
 	}
 	if !reflect.DeepEqual(st, want) {
 		t.Errorf("/stats.json on b =\n%+v\nwant\n%+v", st, want)
-	}
-}
-
-func TestFeedRoute(t *testing.T) {
-	tests := []struct {
-		pattern string
-		kind    feed.Kind
-		format  feed.Format
-		ok      bool
-	}{
-		{"GET /feed.xml", feed.KindSite, feed.RSS, true},
-		{"GET /atom.xml", feed.KindSite, feed.Atom, true},
-		{"GET /categories/{name}/feed.json", feed.KindCategory, feed.JSON, true},
-		{"GET /tags/{name}/atom.xml", feed.KindTag, feed.Atom, true},
-		{"GET /opml.xml", 0, 0, false},
-		{"GET /stats.json", 0, 0, false},
-		{"GET /categories/{name}/{$}", 0, 0, false},
-		{"GET /{$}", 0, 0, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.pattern, func(t *testing.T) {
-			kind, format, ok := feedRoute(tt.pattern)
-			if ok != tt.ok || ok && (kind != tt.kind || format != tt.format) {
-				t.Errorf("feedRoute = %v, %v, %v; want %v, %v, %v", kind, format, ok, tt.kind, tt.format, tt.ok)
-			}
-		})
-	}
-}
-
-func TestFeedSubscribersSumsFormats(t *testing.T) {
-	sc := &subscriberCounts{store: subscribers.New(subscribers.Options{})}
-	sc.store.Record(subscriberKey(feed.KindCategory, "hunanribao", feed.RSS), "feedly", 40)
-	sc.store.Record(subscriberKey(feed.KindCategory, "hunanribao", feed.Atom), "feedly", 2)
-	sc.store.Record(subscriberKey(feed.KindCategory, "hunanribao", feed.JSON), "inoreader", 1)
-	sc.store.Record(subscriberKey(feed.KindTag, "hunanribao", feed.RSS), "feedly", 1000)
-	if got := sc.feedSubscribers(feed.KindCategory, "hunanribao"); got != 43 {
-		t.Errorf("feedSubscribers(category hunanribao) = %d, want 43", got)
-	}
-	if got := subscriberKey(feed.KindTag, "株洲", feed.Atom); got != "/tags/%E6%A0%AA%E6%B4%B2/atom.xml" {
-		t.Errorf("subscriberKey = %q", got)
 	}
 }

@@ -1,19 +1,16 @@
 package main
 
 import (
-	"context"
-	"io"
-	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mmcdole/gofeed"
 
-	"github.com/feedwire/feedwire/feed"
 	"github.com/feedwire/feedwire/internal/redistest"
+	"github.com/feedwire/feedwire/internal/sitetest"
 )
 
 // itemIDByTitle returns the ID of the item titled title in the Atom
@@ -49,17 +46,17 @@ func body(t *testing.T, url string) string {
 }
 
 func TestTombstoneWhenPostRemoved(t *testing.T) {
-	s := newSite(t)
-	s.post("2026-10-01-a1.md", "甲报一", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
-	s.post("2026-10-02-a2.md", "甲报二", "2026-10-02 08:00:00", "jiabao", "甲报新闻")
-	s.post("2026-10-03-b1.md", "乙报一", "2026-10-03 08:00:00", "yibao", "乙报新闻")
-	ts := startServer(t, map[string]string{"POSTS_DIR": s.root, "RELOAD_INTERVAL": "0"})
+	s := sitetest.New(t)
+	s.Post("2026-10-01-a1.md", "甲报一", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
+	s.Post("2026-10-02-a2.md", "甲报二", "2026-10-02 08:00:00", "jiabao", "甲报新闻")
+	s.Post("2026-10-03-b1.md", "乙报一", "2026-10-03 08:00:00", "yibao", "乙报新闻")
+	ts := startServer(t, map[string]string{"POSTS_DIR": s.Root, "RELOAD_INTERVAL": "0"})
 	site, jia, yi := ts.URL+"/atom.xml", ts.URL+"/categories/jiabao/atom.xml", ts.URL+"/categories/yibao/atom.xml"
 	a1 := itemIDByTitle(t, site, "甲报一")
 	a2 := itemIDByTitle(t, site, "甲报二")
 	siteTag, yiTag := etagOf(t, site), etagOf(t, yi)
 
-	if err := os.Remove(filepath.Join(s.root, "_posts/2026-10-02-a2.md")); err != nil {
+	if err := os.Remove(filepath.Join(s.Root, "_posts/2026-10-02-a2.md")); err != nil {
 		t.Fatal(err)
 	}
 	ts.waitLoaded(t)
@@ -79,19 +76,19 @@ func TestTombstoneWhenPostRemoved(t *testing.T) {
 	}
 	// The delta from before the removal has no items, and the tombstone.
 	status, delta := askDelta(t, site, siteTag, nil)
-	if status != statusIMUsed || !strings.Contains(string(delta), deletedEntryRef(a2)) || strings.Contains(string(delta), "<entry") {
+	if status != http.StatusIMUsed || !strings.Contains(string(delta), deletedEntryRef(a2)) || strings.Contains(string(delta), "<entry") {
 		t.Errorf("delta across the removal: %d\n%s", status, delta)
 	}
 
 	// A post that breaks is a problem to fix, not a retraction.
-	s.write("_posts/2026-10-01-a1.md", "---\ntitle: \"坏\"标题\"\ndate: 2026-10-01\ncategories: jiabao\n---\n<p>x</p>\n")
+	s.Write("_posts/2026-10-01-a1.md", "---\ntitle: \"坏\"标题\"\ndate: 2026-10-01\ncategories: jiabao\n---\n<p>x</p>\n")
 	ts.waitLoaded(t)
 	if b := body(t, site); strings.Contains(b, deletedEntryRef(a1)) || !strings.Contains(b, deletedEntryRef(a2)) {
 		t.Errorf("after a post broke:\n%s", b)
 	}
 
 	// A post that comes back loses its tombstone.
-	s.post("2026-10-02-a2.md", "甲报二", "2026-10-02 08:00:00", "jiabao", "甲报新闻")
+	s.Post("2026-10-02-a2.md", "甲报二", "2026-10-02 08:00:00", "jiabao", "甲报新闻")
 	ts.waitLoaded(t)
 	if b := body(t, site); strings.Contains(b, "deleted-entry") {
 		t.Errorf("a restored post still has a tombstone:\n%s", b)
@@ -100,14 +97,14 @@ func TestTombstoneWhenPostRemoved(t *testing.T) {
 
 func TestTombstonesAgreeAcrossReplicas(t *testing.T) {
 	rs := redistest.Start(t)
-	s := newSite(t)
-	s.post("2026-10-01-a1.md", "甲报一", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
-	s.post("2026-10-02-a2.md", "甲报二", "2026-10-02 08:00:00", "jiabao", "甲报新闻")
-	env := map[string]string{"POSTS_DIR": s.root, "RELOAD_INTERVAL": "0", "REDIS_URL": rs.URL(), "REDIS_TIMEOUT": "2s"}
+	s := sitetest.New(t)
+	s.Post("2026-10-01-a1.md", "甲报一", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
+	s.Post("2026-10-02-a2.md", "甲报二", "2026-10-02 08:00:00", "jiabao", "甲报新闻")
+	env := map[string]string{"POSTS_DIR": s.Root, "RELOAD_INTERVAL": "0", "REDIS_URL": rs.URL(), "REDIS_TIMEOUT": "2s"}
 	a, b := startServer(t, env), startServer(t, env)
 	a2 := itemIDByTitle(t, a.URL+"/atom.xml", "甲报二")
 
-	if err := os.Remove(filepath.Join(s.root, "_posts/2026-10-02-a2.md")); err != nil {
+	if err := os.Remove(filepath.Join(s.Root, "_posts/2026-10-02-a2.md")); err != nil {
 		t.Fatal(err)
 	}
 	a.waitLoaded(t)
@@ -124,55 +121,5 @@ func TestTombstonesAgreeAcrossReplicas(t *testing.T) {
 				t.Errorf("%s replica's %s differs from the first's:\n%s\nwant\n%s", name, path, got, want)
 			}
 		}
-	}
-}
-
-func TestTombstonesExpire(t *testing.T) {
-	s := newSite(t)
-	s.post("2026-10-01-a1.md", "甲报一", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
-	s.post("2026-10-02-a2.md", "甲报二", "2026-10-02 08:00:00", "jiabao", "甲报新闻")
-	t.Setenv("FEEDWIRE_POSTS_DIR", s.root)
-	cfg, err := loadConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
-	load := func() *feed.Snapshot {
-		snap, err := loadSnapshot(context.Background(), cfg, now, nil, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return snap
-	}
-	before := load()
-	if err := os.Remove(filepath.Join(s.root, "_posts/2026-10-02-a2.md")); err != nil {
-		t.Fatal(err)
-	}
-	after := load()
-	ts := newTombstones(7, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
-
-	got := ts.apply(diffPosts(before, after), after, now)
-	if n := len(got.SiteFeed().Tombstones()); n != 1 {
-		t.Fatalf("%d tombstones after the removal, want 1", n)
-	}
-	if want := now.Add(7 * 24 * time.Hour); !ts.nextExpiry().Equal(want) {
-		t.Errorf("next expiry %v, want %v", ts.nextExpiry(), want)
-	}
-	// Later swaps keep it, dated when it was first noticed, until it expires.
-	next := after.At(now.Add(time.Hour))
-	later := ts.apply(diffPosts(after, next), next, now.Add(7*24*time.Hour-time.Second))
-	if tb := later.SiteFeed().Tombstones(); len(tb) != 1 || !tb[0].When.Equal(now) {
-		t.Fatalf("a second before expiry: %v", tb)
-	}
-	gone := ts.apply(diffPosts(after, after), after, now.Add(7*24*time.Hour))
-	if n := len(gone.SiteFeed().Tombstones()); n != 0 || !ts.nextExpiry().IsZero() {
-		t.Fatalf("at expiry: %d tombstones, next expiry %v", n, ts.nextExpiry())
-	}
-	if gone.SiteFeed().Validator("atom", 20) != after.SiteFeed().Validator("atom", 20) {
-		t.Error("an expired tombstone left the validator changed")
-	}
-	// Off: no tombstones at all.
-	if off := newTombstones(0, nil, nil).apply(diffPosts(before, after), after, now); len(off.SiteFeed().Tombstones()) != 0 {
-		t.Error("TOMBSTONE_DAYS=0 still made tombstones")
 	}
 }

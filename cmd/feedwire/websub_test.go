@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/feedwire/feedwire/internal/sitetest"
 )
 
 // recordingHub is a WebSub hub on loopback that records publish pings.
@@ -55,10 +57,10 @@ func (h *recordingHub) take() []string {
 
 func TestWebSubAnnouncesChangedFeeds(t *testing.T) {
 	hub := newRecordingHub(t)
-	s := newSite(t)
-	s.post("2026-10-01-a1.md", "甲报一", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
-	s.post("2026-10-02-b1.md", "乙报一", "2026-10-02 08:00:00", "yibao", "乙报新闻")
-	ts := startServer(t, map[string]string{"POSTS_DIR": s.root, "RELOAD_INTERVAL": "0", "WEBSUB_HUB": hub.URL})
+	s := sitetest.New(t)
+	s.Post("2026-10-01-a1.md", "甲报一", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
+	s.Post("2026-10-02-b1.md", "乙报一", "2026-10-02 08:00:00", "yibao", "乙报新闻")
+	ts := startServer(t, map[string]string{"POSTS_DIR": s.Root, "RELOAD_INTERVAL": "0", "WEBSUB_HUB": hub.URL})
 
 	resp, body := get(t, "GET", ts.URL+"/categories/jiabao/feed.xml", nil)
 	links := resp.Header.Values("Link")
@@ -70,7 +72,7 @@ func TestWebSubAnnouncesChangedFeeds(t *testing.T) {
 		t.Errorf("RSS does not name the hub")
 	}
 
-	s.post("2026-10-03-b2.md", "乙报二", "2026-10-03 08:00:00", "yibao", "乙报要闻")
+	s.Post("2026-10-03-b2.md", "乙报二", "2026-10-03 08:00:00", "yibao", "乙报要闻")
 	ts.waitLoaded(t)
 	select {
 	case <-hub.pings:
@@ -93,10 +95,10 @@ func TestWebSubAnnouncesChangedFeeds(t *testing.T) {
 func TestWebSubRetriesWhileHubIsDown(t *testing.T) {
 	hub := newRecordingHub(t)
 	hub.fail = true
-	s := newSite(t)
-	s.post("2026-10-01-a1.md", "甲报一", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
-	ts := startServer(t, map[string]string{"POSTS_DIR": s.root, "RELOAD_INTERVAL": "0", "WEBSUB_HUB": hub.URL})
-	s.post("2026-10-02-a2.md", "甲报二", "2026-10-02 08:00:00", "jiabao", "甲报新闻")
+	s := sitetest.New(t)
+	s.Post("2026-10-01-a1.md", "甲报一", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
+	ts := startServer(t, map[string]string{"POSTS_DIR": s.Root, "RELOAD_INTERVAL": "0", "WEBSUB_HUB": hub.URL})
+	s.Post("2026-10-02-a2.md", "甲报二", "2026-10-02 08:00:00", "jiabao", "甲报新闻")
 	ts.waitLoaded(t)
 	waitMetric(t, ts, 1, "feedwire_websub_pings_total", "result=error")
 	if n := scrape(t, ts.URL, "feedwire_websub_queue_length"); n != 9 {
@@ -120,9 +122,9 @@ func TestWebSubRetriesWhileHubIsDown(t *testing.T) {
 }
 
 func TestSIGHUPReloads(t *testing.T) {
-	s := newSite(t)
-	s.post("2026-10-01-a1.md", "甲报一", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
-	ts := startServer(t, map[string]string{"POSTS_DIR": s.root, "RELOAD_INTERVAL": "0"})
+	s := sitetest.New(t)
+	s.Post("2026-10-01-a1.md", "甲报一", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
+	ts := startServer(t, map[string]string{"POSTS_DIR": s.Root, "RELOAD_INTERVAL": "0"})
 	before := scrape(t, ts.URL, "feedwire_reloads_total", "result=unchanged")
 	if err := syscall.Kill(syscall.Getpid(), syscall.SIGHUP); err != nil {
 		t.Fatal(err)

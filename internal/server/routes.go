@@ -1,0 +1,146 @@
+package server
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/feedwire/feedwire/feed"
+)
+
+// Handler returns the handler of every route. It is the only place routes
+// are declared.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	handle := func(pattern string, h http.Handler) {
+		if s.subscribers != nil {
+			h = s.countSubscribers(pattern, h)
+		}
+		mux.Handle(pattern, s.instrument(pattern, h))
+	}
+
+	handle("GET /healthz", http.HandlerFunc(s.healthz))
+	handle("GET /readyz", http.HandlerFunc(s.readyz))
+	if s.metrics != nil {
+		handle("GET /metrics", s.metrics)
+	}
+	if s.subscribers != nil {
+		handle("GET /stats.json", http.HandlerFunc(s.serveStats))
+	}
+	handle("GET /{$}", s.ready(s.serveHome))
+	handle("GET /categories/{name}/{$}", s.ready(s.servePage(feed.KindCategory)))
+	handle("GET /tags/{name}/{$}", s.ready(s.servePage(feed.KindTag)))
+	handle("GET /opml.xml", s.ready(s.serveOPML))
+	handle("GET /categories.opml", s.ready(s.serveGroupOPML(feed.KindCategory)))
+	handle("GET /tags.opml", s.ready(s.serveGroupOPML(feed.KindTag)))
+	handle("GET /categories/{name}/tags.opml", s.ready(s.serveCategoryTagsOPML))
+	for _, format := range []feed.Format{feed.RSS, feed.Atom, feed.JSON} {
+		name := format.FileName()
+		handle("GET /"+name, s.ready(s.serveFeed(feed.KindSite, format)))
+		handle("GET /categories/{name}/"+name, s.ready(s.serveFeed(feed.KindCategory, format)))
+		handle("GET /tags/{name}/"+name, s.ready(s.serveFeed(feed.KindTag, format)))
+		handle("GET /archive/{year}/{month}/"+name, s.ready(s.serveArchive(feed.KindSite, format)))
+		handle("GET /categories/{name}/archive/{year}/{month}/"+name, s.ready(s.serveArchive(feed.KindCategory, format)))
+		handle("GET /tags/{name}/archive/{year}/{month}/"+name, s.ready(s.serveArchive(feed.KindTag, format)))
+	}
+	h := limitURL(mux)
+	if s.accessLog {
+		h = accessLog(s.log, h)
+	}
+	return s.outer(h)
+}
+
+// limitURL answers 414 to a request target longer than maxURLBytes.
+func limitURL(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(r.RequestURI) > maxURLBytes {
+			httpError(w, http.StatusRequestURITooLong, "URL too long")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// ready wraps h so that it sees the current state, or answers 503 before the
+// first snapshot is loaded.
+func (s *Server) ready(h func(http.ResponseWriter, *http.Request, *state)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := s.state.Load()
+		if st == nil {
+			w.Header().Set("Retry-After", "5")
+			httpError(w, http.StatusServiceUnavailable, "posts are still loading")
+			return
+		}
+		sw := &staleWriter{ResponseWriter: w}
+		h(sw, r, st)
+		if !sw.stale {
+			return
+		}
+		// A post changed under the snapshot the request started with; the
+		// reload it triggers is on its way. Answer from the next snapshot
+		// rather than fail, for as long as staleWait.
+		deadline := time.NewTimer(staleWait)
+		defer deadline.Stop()
+		for {
+			select {
+			case <-st.replaced:
+				clear(w.Header())
+				st = s.state.Load()
+			case <-deadline.C:
+				clear(w.Header())
+				h(w, r, s.state.Load()) // last try: a plain writer answers 503 if still stale
+				return
+			case <-r.Context().Done():
+				return
+			}
+			sw = &staleWriter{ResponseWriter: w}
+			h(sw, r, st)
+			if !sw.stale {
+				return
+			}
+		}
+	})
+}
+
+// staleWait bounds how long a request waits for the reload that replaces a
+// snapshot whose posts changed under it.
+// Under a stream of changes on a busy machine a reload can take a second or
+// more, and the first snapshot after the change may need a second one; a
+// slow answer is better than an error.
+const staleWait = 10 * time.Second
+
+// staleWriter lets a handler report, before writing anything, that its
+// snapshot is stale and the request should be answered from the next one.
+type staleWriter struct {
+	http.ResponseWriter
+	stale bool
+}
+
+// Unwrap gives http.ResponseController the writer below.
+func (w *staleWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+func (s *Server) readyz(w http.ResponseWriter, _ *http.Request) {
+	if s.state.Load() == nil {
+		httpError(w, http.StatusServiceUnavailable, "posts are still loading")
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ready\n"))
+}
+
+// httpError writes a short plain-text reason. It never carries an internal
+// error's text.
+func httpError(w http.ResponseWriter, code int, reason string) {
+	h := w.Header()
+	h.Del("Etag")
+	h.Del("Content-Encoding")
+	h.Del("Cache-Control")
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(code)
+	w.Write([]byte(reason + "\n"))
+}
