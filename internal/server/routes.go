@@ -7,17 +7,32 @@ import (
 	"github.com/feedwire/feedwire/feed"
 )
 
-// Handler returns the handler of every route. It is the only place routes
-// are declared.
+// Handler returns the handler of every route.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	handle := func(pattern string, h http.Handler) {
+	s.routes(func(pattern string, h http.Handler) {
 		if s.subscribers != nil {
 			h = s.countSubscribers(pattern, h)
 		}
 		mux.Handle(pattern, s.instrument(pattern, h))
+	})
+	h := limitURL(mux)
+	if s.accessLog {
+		h = accessLog(s.log, h)
 	}
+	return s.outer(h)
+}
 
+// Patterns lists the ServeMux pattern of every route Handler serves.
+func (s *Server) Patterns() []string {
+	var out []string
+	s.routes(func(pattern string, _ http.Handler) { out = append(out, pattern) })
+	return out
+}
+
+// routes passes every route to handle. It is the only place routes are
+// declared.
+func (s *Server) routes(handle func(pattern string, h http.Handler)) {
 	handle("GET /healthz", http.HandlerFunc(s.healthz))
 	handle("GET /readyz", http.HandlerFunc(s.readyz))
 	if s.metrics != nil {
@@ -42,11 +57,6 @@ func (s *Server) Handler() http.Handler {
 		handle("GET /categories/{name}/archive/{year}/{month}/"+name, s.ready(s.serveArchive(feed.KindCategory, format)))
 		handle("GET /tags/{name}/archive/{year}/{month}/"+name, s.ready(s.serveArchive(feed.KindTag, format)))
 	}
-	h := limitURL(mux)
-	if s.accessLog {
-		h = accessLog(s.log, h)
-	}
-	return s.outer(h)
 }
 
 // limitURL answers 414 to a request target longer than maxURLBytes.
