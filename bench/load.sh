@@ -25,8 +25,8 @@ rounds=${BENCH_ROUNDS:-3}
 seed=${BENCH_SEED:-1}
 mkdir -p "$dir/bin"
 
-$GO build -o "$dir/bin/gencorpus" ./cmd/gencorpus
-$GO build -o "$dir/bin/loadbench" ./cmd/loadbench
+$GO build -o "$dir/bin/gencorpus" ./tools/gencorpus
+$GO build -o "$dir/bin/loadbench" ./tools/loadbench
 
 corpus() { # n -> path of a complete corpus of n posts
 	local n=$1 c="$dir/corpus-$1-seed$seed"

@@ -16,8 +16,8 @@ dir=${BENCH_DIR:-/tmp/feedwire-bench}
 n=${BENCH_RELOAD_POSTS:-100000}
 seed=${BENCH_SEED:-1}
 mkdir -p "$dir/bin"
-$GO build -o "$dir/bin/gencorpus" ./cmd/gencorpus
-$GO build -o "$dir/bin/reloadbench" ./cmd/reloadbench
+$GO build -o "$dir/bin/gencorpus" ./tools/gencorpus
+$GO build -o "$dir/bin/reloadbench" ./tools/reloadbench
 make --no-print-directory build >/dev/null
 
 c="$dir/corpus-$n-seed$seed"

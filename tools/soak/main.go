@@ -78,7 +78,7 @@ func main() {
 	var only string
 	var out string
 	flag.StringVar(&c.bin, "bin", "bin/feedwire", "feedwire binary")
-	flag.StringVar(&c.gencorpus, "gencorpus", "", "gencorpus binary (built from ./cmd/gencorpus)")
+	flag.StringVar(&c.gencorpus, "gencorpus", "", "gencorpus binary (built from ./tools/gencorpus)")
 	flag.StringVar(&c.corpora, "corpora", "/tmp/feedwire-bench", "where generated corpora are kept (shared with bench/load.sh)")
 	flag.BoolVar(&c.short, "short", false, "every scenario at a small scale, for make test")
 	flag.StringVar(&only, "only", strings.Join(scenarioNames, ","), "comma-separated scenarios to run")

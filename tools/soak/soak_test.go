@@ -26,8 +26,10 @@ func TestSoakShort(t *testing.T) {
 		t.Skip("go command not found: the soak test builds the feedwire binary")
 	}
 	bin := t.TempDir()
-	for _, pkg := range []string{"feedwire", "gencorpus"} {
-		cmd := exec.Command(gobin, "build", "-o", filepath.Join(bin, pkg), "../"+pkg)
+	// Paths relative to this package's directory (tools/soak): the real
+	// server stays in cmd/feedwire, the corpus generator sits next door.
+	for name, pkg := range map[string]string{"feedwire": "../../cmd/feedwire", "gencorpus": "../gencorpus"} {
+		cmd := exec.Command(gobin, "build", "-o", filepath.Join(bin, name), pkg)
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("build %s: %v\n%s", pkg, err, out)
