@@ -1,9 +1,10 @@
 // Command stdlib is the floor of the HTTP benchmark: the least a Go
-// net/http server can do to answer like feedwire for one feed. It serves
+// net/http handler can do to answer like feedwire for one feed. It serves
 // two files (identity and gzip) with fixed headers, answers an exactly
 // matching If-None-Match with 304, and nothing else: no routing, metrics,
-// negotiation or cache. bench/http.sh runs it beside feedwire and nginx to
-// show how much of the gap to nginx is net/http's own.
+// negotiation or cache. Its http.Server has the limits feedwire's has
+// (header, read, write and idle timeouts, header size), so that the ratio
+// bench/http.sh reports measures what the handlers do per request.
 package main
 
 import (
@@ -13,6 +14,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 func main() {
@@ -49,7 +51,15 @@ func main() {
 		return variant{b, h, tag}
 	}
 	identity, gzipped := load(*plain, *etag, ""), load(*gz, *etagGz, "gzip")
-	log.Fatal(http.ListenAndServe(*addr, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := &http.Server{
+		Addr:              *addr,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    32 << 10,
+	}
+	srv.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := identity
 		if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
 			v = gzipped
@@ -64,5 +74,6 @@ func main() {
 			h[k] = vv
 		}
 		w.Write(v.body)
-	})))
+	})
+	log.Fatal(srv.ListenAndServe())
 }
