@@ -35,14 +35,15 @@ type Revisions struct {
 	redis redis.UniversalClient
 	log   *slog.Logger
 
-	mu  sync.Mutex
-	set map[[32]byte]time.Time // content hash → first noticed
+	mu      sync.Mutex
+	set     map[[32]byte]time.Time // content hash → first noticed
+	unsaved map[[32]byte]bool      // noticed here, not yet written to Redis
 }
 
 // NewRevisions returns the revisions shared through client (nil: this
 // process's own).
 func NewRevisions(client redis.UniversalClient, log *slog.Logger) *Revisions {
-	return &Revisions{redis: client, log: log, set: map[[32]byte]time.Time{}}
+	return &Revisions{redis: client, log: log, set: map[[32]byte]time.Time{}, unsaved: map[[32]byte]bool{}}
 }
 
 // Apply returns diff's next snapshot with the revision times of its posts:
@@ -56,7 +57,6 @@ func (r *Revisions) Apply(diff *Diff, now time.Time) *feed.Snapshot {
 	now = now.Truncate(time.Second)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var noticed [][32]byte
 	if len(diff.gone) > 0 && len(diff.added) > 0 {
 		before := make(map[string][32]byte, len(diff.gone))
 		for _, p := range diff.gone {
@@ -66,16 +66,20 @@ func (r *Revisions) Apply(diff *Diff, now time.Time) *feed.Snapshot {
 			if h, ok := before[p.ItemID()]; ok && h != p.Hash {
 				if _, known := r.set[p.Hash]; !known {
 					r.set[p.Hash] = now
-					noticed = append(noticed, p.Hash)
+					r.unsaved[p.Hash] = true
 				}
 			}
 		}
 	}
 	if r.redis != nil {
-		if shared, err := r.share(noticed); err != nil {
+		// What Redis did not take is offered again at the next swap, so
+		// that a revision noticed while Redis was down still reaches the
+		// replicas started later.
+		if shared, err := r.share(); err != nil {
 			r.log.Warn("revisions not shared through Redis; this replica's own are used", "err", err)
 		} else {
 			r.set = shared
+			clear(r.unsaved)
 		}
 	}
 	// Forget the revisions of content the reload dropped (changed again, or
@@ -88,6 +92,7 @@ func (r *Revisions) Apply(diff *Diff, now time.Time) *feed.Snapshot {
 		for _, p := range diff.gone {
 			if !kept[p.Hash] {
 				delete(r.set, p.Hash)
+				delete(r.unsaved, p.Hash)
 			}
 		}
 	}
@@ -97,15 +102,16 @@ func (r *Revisions) Apply(diff *Diff, now time.Time) *feed.Snapshot {
 	return next.WithRevisions(r.set)
 }
 
-// share adds the revisions noticed now to the fleet's (keeping an earlier
-// time when another replica noticed first) and returns the fleet's set.
-func (r *Revisions) share(noticed [][32]byte) (map[[32]byte]time.Time, error) {
+// share adds the revisions noticed here and not yet written to the fleet's
+// (keeping an earlier time when another replica noticed first) and returns
+// the fleet's set.
+func (r *Revisions) share() (map[[32]byte]time.Time, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), revisionTimeout)
 	defer cancel()
 	pipe := r.redis.TxPipeline()
-	if len(noticed) > 0 {
-		members := make([]redis.Z, 0, len(noticed))
-		for _, h := range noticed {
+	if len(r.unsaved) > 0 {
+		members := make([]redis.Z, 0, len(r.unsaved))
+		for h := range r.unsaved {
 			members = append(members, redis.Z{Score: float64(r.set[h].Unix()), Member: hex.EncodeToString(h[:])})
 		}
 		pipe.ZAddNX(ctx, revisionKey, members...)
