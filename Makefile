@@ -13,6 +13,7 @@ run:
 
 test: lint tools/node_modules
 	$(GO) test -race -count=1 -timeout 30m ./...
+	cd deploy && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 # Validators the tests run (JSON Feed schema via ajv). Without npm the tests
 # that need them skip locally; CI installs npm and runs them.

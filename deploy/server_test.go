@@ -1,23 +1,19 @@
 package deploy
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
+	"net/http"
 	"os"
-	"path/filepath"
-	"reflect"
 	"regexp"
-	"strconv"
-	"strings"
 	"testing"
+	"time"
+
+	feedconfig "github.com/feedwire/feedwire/internal/config"
+	feedserver "github.com/feedwire/feedwire/internal/server"
+	"github.com/feedwire/feedwire/subscribers"
 )
 
-// serverDir holds the server's source: its config struct and its routes.
-const serverDir = "../cmd/feedwire"
-
-// server is what the manifests must agree with, read from the server's
-// source without importing it.
+// server is what the manifests must agree with, taken from the server's
+// own packages: its configuration variables and its routes.
 type server struct {
 	defaults map[string]string // every FEEDWIRE_* variable, to its default
 	routes   map[string]bool   // the paths of method patterns such as "GET /healthz"
@@ -25,68 +21,45 @@ type server struct {
 
 var routePattern = regexp.MustCompile(`^(?:GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) (/\S*)$`)
 
-// readServer parses the server's non-test Go files, collecting the
-// envconfig tag of every struct field (each names the variable "FEEDWIRE_"
-// + tag, however the structs nest) and every string literal that is a
-// method pattern. It skips the test if the config is not written yet.
+// readServer collects every variable config.Variables lists with its
+// default, and the path of every pattern the server's handler serves, with
+// every optional route (/metrics, /stats.json) turned on. Anything it cannot
+// make sense of fails the test.
 func readServer(t *testing.T) *server {
 	t.Helper()
-	if _, err := os.Stat(filepath.Join(serverDir, "config.go")); err != nil {
-		t.Skipf("no server config to check against yet: %v", err)
-	}
-	files, err := filepath.Glob(filepath.Join(serverDir, "*.go"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	s := &server{defaults: map[string]string{}, routes: map[string]bool{}}
-	fset := token.NewFileSet()
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
+	for _, v := range feedconfig.Variables() {
+		if !feedwireName.MatchString(v.Name) || feedwireName.FindString(v.Name) != v.Name {
+			t.Fatalf("config variable %q is not a FEEDWIRE_* name", v.Name)
 		}
-		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
-		if err != nil {
-			t.Fatalf("parse %s: %v", name, err)
+		if _, dup := s.defaults[v.Name]; dup {
+			t.Fatalf("config variable %s listed twice", v.Name)
 		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.Field:
-				if n.Tag != nil {
-					s.addTag(n.Tag.Value)
-				}
-			case *ast.BasicLit:
-				if n.Kind == token.STRING {
-					if v, err := strconv.Unquote(n.Value); err == nil {
-						if m := routePattern.FindStringSubmatch(v); m != nil {
-							s.routes[m[1]] = true
-						}
-					}
-				}
-			}
-			return true
-		})
+		s.defaults[v.Name] = v.Default
 	}
 	if len(s.defaults) == 0 {
-		t.Fatalf("no envconfig tags in %s", serverDir)
+		t.Fatal("config.Variables lists no variable")
+	}
+	srv := feedserver.New(feedserver.Options{
+		FeedLimit:   20,
+		MaxLimit:    100,
+		Subscribers: subscribers.New(subscribers.Options{}),
+		Metrics:     http.NotFoundHandler(),
+	})
+	for _, p := range srv.Patterns() {
+		m := routePattern.FindStringSubmatch(p)
+		if m == nil {
+			t.Fatalf("route pattern %q is not METHOD /path", p)
+		}
+		s.routes[m[1]] = true
+	}
+	if len(s.routes) == 0 {
+		t.Fatal("server.Patterns lists no route")
 	}
 	return s
 }
 
-func (s *server) addTag(lit string) {
-	raw, err := strconv.Unquote(lit)
-	if err != nil {
-		return
-	}
-	tag := reflect.StructTag(raw)
-	name, ok := tag.Lookup("envconfig")
-	name, _, _ = strings.Cut(name, ",")
-	if !ok || name == "" {
-		return
-	}
-	s.defaults["FEEDWIRE_"+name] = tag.Get("default")
-}
-
-func TestServerSourceParsed(t *testing.T) {
+func TestServerConfigAndRoutes(t *testing.T) {
 	s := readServer(t)
 	for _, name := range []string{"FEEDWIRE_ADDR", "FEEDWIRE_POSTS_DIR", "FEEDWIRE_SHUTDOWN_TIMEOUT", "FEEDWIRE_METRICS_ADDR"} {
 		t.Run(name, func(t *testing.T) {
@@ -102,6 +75,25 @@ func TestServerSourceParsed(t *testing.T) {
 			}
 		})
 	}
+	// The string defaults the checks below read are the ones the server
+	// runs with when the manifests leave a variable unset.
+	t.Run("defaults", func(t *testing.T) {
+		def := feedconfig.Default()
+		for name, want := range map[string]string{
+			"FEEDWIRE_ADDR":         def.Addr,
+			"FEEDWIRE_METRICS_ADDR": def.MetricsAddr,
+			"FEEDWIRE_POSTS_DIR":    def.PostsDir,
+		} {
+			if got := s.defaults[name]; got != want {
+				t.Errorf("%s default %q, config.Default has %q", name, got, want)
+			}
+		}
+		d, err := time.ParseDuration(s.defaults["FEEDWIRE_SHUTDOWN_TIMEOUT"])
+		if err != nil || d != def.ShutdownTimeout {
+			t.Errorf("FEEDWIRE_SHUTDOWN_TIMEOUT default %q (%v), config.Default has %v",
+				s.defaults["FEEDWIRE_SHUTDOWN_TIMEOUT"], err, def.ShutdownTimeout)
+		}
+	})
 }
 
 var feedwireName = regexp.MustCompile(`FEEDWIRE_[A-Z0-9_]+`)
