@@ -43,9 +43,9 @@ type Subscribers interface {
 // Options are a server's settings and collaborators. Nil collaborators
 // turn their feature off.
 type Options struct {
-	FeedLimit int // items per feed without ?limit
-	MaxLimit  int // largest ?limit
-	MaxAge    int // Cache-Control max-age and stale-while-revalidate, seconds
+	FeedLimit int    // items per feed without ?limit
+	MaxLimit  int    // largest ?limit
+	MaxAge    int    // Cache-Control max-age and stale-while-revalidate, seconds
 	WebSubHub string // announced in Link headers; empty: none
 	AccessLog bool   // log one line per request
 

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-
 	"github.com/feedwire/feedwire/feed"
 	"github.com/feedwire/feedwire/subscribers"
 )
