@@ -54,22 +54,21 @@ func MatchETag(values []string, etag string, weakCompare bool) bool {
 }
 
 // ETagOpaques returns the opaque part of each entity-tag the list field
-// values name, without W/ and quotes, in order; "*" stands for itself.
-func ETagOpaques(values []string) []string {
-	var out []string
+// values name, without W/ and quotes, in order; star reports a "*".
+func ETagOpaques(values []string) (opaques []string, star bool) {
 	for _, v := range values {
 		for {
-			tag, _, star, rest, ok := nextETag(v)
+			tag, _, isStar, rest, ok := nextETag(v)
 			if !ok {
 				break
 			}
-			if star {
-				out = append(out, "*")
+			if isStar {
+				star = true
 			} else {
-				out = append(out, tag[1:len(tag)-1])
+				opaques = append(opaques, tag[1:len(tag)-1])
 			}
 			v = rest
 		}
 	}
-	return out
+	return opaques, star
 }

@@ -54,15 +54,38 @@ func TestEvaluate(t *testing.T) {
 	}
 }
 
-func FuzzMatchETags(f *testing.F) {
-	for _, s := range []string{`"v1"`, `W/"v1", "v2"`, "*", `"a","b"`, `garbage`, `"unterminated`, "W/", `""`} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, header string) {
-		weak := MatchETag([]string{header}, `"v1"`, true)
-		strong := MatchETag([]string{header}, `"v1"`, false)
-		if strong && !weak {
-			t.Fatalf("%q matches strongly but not weakly", header)
+// FuzzEvaluate holds Evaluate to the RFC 9110 order whatever the fields:
+// an If-Match that fails is 412 whatever follows; If-Modified-Since counts
+// only without If-None-Match; an If-None-Match naming the tag is a 304.
+func FuzzEvaluate(f *testing.F) {
+	mod := time.Date(2026, 10, 28, 6, 50, 0, 0, time.UTC)
+	f.Add(`"v1"`, "", "", "")
+	f.Add(`W/"v1", "v2"`, `"v1"`, "", mod.Format(http.TimeFormat))
+	f.Add("*", "*", mod.Format(http.TimeFormat), "")
+	f.Add(`garbage`, `"x`, "yesterday", "Wed, 28 Oct 2026 06:50:00 GMT")
+	f.Fuzz(func(t *testing.T, inm, im, ius, ims string) {
+		h := http.Header{}
+		for k, v := range map[string]string{"If-None-Match": inm, "If-Match": im, "If-Unmodified-Since": ius, "If-Modified-Since": ims} {
+			if v != "" {
+				h[k] = []string{v}
+			}
+		}
+		got := Evaluate(h, `"v1"`, mod)
+		switch {
+		case im != "" && !MatchETag([]string{im}, `"v1"`, false):
+			if got != Failed {
+				t.Fatalf("If-Match %q fails, Evaluate = %d", im, got)
+			}
+		case got == Failed:
+			if im != "" || ius == "" {
+				t.Fatalf("412 with If-Match %q and If-Unmodified-Since %q", im, ius)
+			}
+		case inm != "":
+			if want := MatchETag([]string{inm}, `"v1"`, true); (got == NotModified) != want {
+				t.Fatalf("If-None-Match %q: Evaluate = %d, match = %v", inm, got, want)
+			}
+		case got == NotModified && ims == "":
+			t.Fatal("304 with no If-None-Match and no If-Modified-Since")
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/feedwire/feedwire/feed"
@@ -34,12 +35,10 @@ func (s *Server) serveDelta(w http.ResponseWriter, r *http.Request, st *state, f
 	if s.versions == nil || !httpx.Accepts(r.Header["A-Im"], "feed") || httpx.Conditional(r.Header) {
 		return false
 	}
-	validators := requestValidators(r.Header["If-None-Match"])
+	validators, star := requestValidators(r.Header["If-None-Match"])
 	cur := &m.docs[i]
-	for _, v := range validators {
-		if v == cur.validator || v == "*" {
-			return false // 304, or the full document in another coding
-		}
+	if star || slices.Contains(validators, cur.validator) {
+		return false // 304, or the full document in another coding
 	}
 	id := fleet.FeedID(f)
 	var from string
@@ -89,13 +88,14 @@ func (s *Server) serveDelta(w http.ResponseWriter, r *http.Request, st *state, f
 }
 
 // requestValidators returns the validators that If-None-Match field values
-// name: each entity tag's opaque part without its coding suffix, or "*".
-func requestValidators(values []string) []string {
-	out := httpx.ETagOpaques(values)
-	for i, v := range out {
-		out[i] = withoutCoding(v)
+// name, each entity tag's opaque part without its coding suffix; star
+// reports a "*".
+func requestValidators(values []string) (validators []string, star bool) {
+	validators, star = httpx.ETagOpaques(values)
+	for i, v := range validators {
+		validators[i] = withoutCoding(v)
 	}
-	return out
+	return validators, star
 }
 
 // withoutCoding strips the content-coding suffix newETags adds to a

@@ -9,17 +9,18 @@ func TestRequestValidators(t *testing.T) {
 	tests := []struct {
 		values []string
 		want   []string
+		star   bool
 	}{
-		{[]string{`"abc"`}, []string{"abc"}},
-		{[]string{`W/"abc-gzip", "def-br"`}, []string{"abc", "def"}},
-		{[]string{`"a", *`}, []string{"a", "*"}},
-		{[]string{`"a", nope, "b"`}, []string{"a"}},
-		{[]string{`"a`}, nil},
-		{[]string{`"a"`, `"b"`}, []string{"a", "b"}},
+		{[]string{`"abc"`}, []string{"abc"}, false},
+		{[]string{`W/"abc-gzip", "def-br"`}, []string{"abc", "def"}, false},
+		{[]string{`"a", *`}, []string{"a"}, true},
+		{[]string{`"a", nope, "b"`}, []string{"a"}, false},
+		{[]string{`"a`}, nil, false},
+		{[]string{`"a"`, `"b"`}, []string{"a", "b"}, false},
 	}
 	for _, tt := range tests {
-		if got := requestValidators(tt.values); !slices.Equal(got, tt.want) {
-			t.Errorf("requestValidators(%q) = %q, want %q", tt.values, got, tt.want)
+		if got, star := requestValidators(tt.values); !slices.Equal(got, tt.want) || star != tt.star {
+			t.Errorf("requestValidators(%q) = %q, %v; want %q, %v", tt.values, got, star, tt.want, tt.star)
 		}
 	}
 }
