@@ -243,24 +243,3 @@ func (m *Metrics) serve(rec *recorder, r *http.Request, next http.Handler) {
 	next.ServeHTTP(rec, r)
 	done = true
 }
-
-// RouteStats records, under one route pattern, the requests answered
-// without running the route's handler (a server's shortcut for its hottest
-// requests), as Route records those its handler answers: the same request
-// counter, duration and size. The in-flight gauge is not moved: such an
-// answer takes microseconds, and moving it would cost more than that.
-type RouteStats struct{ rt *route }
-
-// RouteStats returns the recorder of pattern, the ServeMux pattern of the
-// route whose answers are given without its handler.
-func (m *Metrics) RouteStats(pattern string) *RouteStats {
-	return &RouteStats{rt: m.http.route(pattern)}
-}
-
-// Observe records one request of method answered with status code and
-// size body bytes, received at start.
-func (s *RouteStats) Observe(method string, code, size int, start time.Time) {
-	s.rt.counter(methodIndex(method), code).Inc()
-	s.rt.duration.Observe(time.Since(start).Seconds())
-	s.rt.size.Observe(float64(size))
-}

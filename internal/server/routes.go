@@ -8,15 +8,28 @@ import (
 )
 
 // Handler returns the handler of every route.
-func (s *Server) Handler() http.Handler {
+func (s *Server) Handler() http.Handler { return s.handler(true) }
+
+// handler returns the handler of every route; with plain, requests for a
+// feed at its plain URL skip the mux's matching (see plainFeeds).
+func (s *Server) handler(plain bool) http.Handler {
 	mux := http.NewServeMux()
+	var feeds plainRoutes
 	s.routes(func(pattern string, h http.Handler) {
 		if s.subscribers != nil {
 			h = s.countSubscribers(pattern, h)
 		}
-		mux.Handle(pattern, s.instrument(pattern, h))
+		h = s.instrument(pattern, h)
+		mux.Handle(pattern, h)
+		if kind, format, ok := feedRoute(pattern); ok {
+			feeds[kind][formatIndex(format)] = route{pattern, h}
+		}
 	})
-	h := limitURL(mux)
+	var h http.Handler = mux
+	if plain {
+		h = plainFeeds(&feeds, mux)
+	}
+	h = limitURL(h)
 	if s.accessLog {
 		h = accessLog(s.log, h)
 	}
