@@ -42,11 +42,11 @@ func TestRunCheck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out strings.Builder
-			n, err := runCheck(context.Background(), tt.dir, tt.site, tt.max, &out)
+			sum, err := runCheck(context.Background(), tt.dir, tt.site, tt.max, false, &out)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n != tt.problems {
+			if n := sum.Problems; n != tt.problems {
 				t.Errorf("%d problems, want %d", n, tt.problems)
 			}
 			lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
@@ -62,7 +62,7 @@ func TestRunCheck(t *testing.T) {
 	}
 	t.Run("missing dir", func(t *testing.T) {
 		var out strings.Builder
-		_, err := runCheck(context.Background(), filepath.Join(t.TempDir(), "none"), feed.Site{}, 0, &out)
+		_, err := runCheck(context.Background(), filepath.Join(t.TempDir(), "none"), feed.Site{}, 0, false, &out)
 		if !errors.Is(err, os.ErrNotExist) || out.Len() != 0 {
 			t.Errorf("err %v, output %q; want not exist and no output", err, out.String())
 		}
