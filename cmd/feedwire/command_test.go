@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/feedwire/feedwire/internal/config"
 	"github.com/feedwire/feedwire/internal/sitetest"
@@ -308,4 +310,48 @@ func TestCheckJSON(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestNewLogger(t *testing.T) {
+	tests := []struct {
+		format string
+		tty    bool
+		want   string // what the record looks like
+	}{
+		{"auto", false, `{"time":"T","level":"INFO","msg":"m","duration":"2.03ms"}`},
+		{"auto", true, `time=T level=INFO msg=m duration=2.03ms`},
+		{"json", true, `{"time":"T","level":"INFO","msg":"m","duration":"2.03ms"}`},
+		{"text", false, `time=T level=INFO msg=m duration=2.03ms`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.format+map[bool]string{true: " terminal", false: ""}[tt.tty], func(t *testing.T) {
+			var out strings.Builder
+			log, err := newLogger(&out, tt.format, "info", tt.tty)
+			if err != nil {
+				t.Fatal(err)
+			}
+			log.Info("m", slog.Duration("duration", 2030*time.Microsecond))
+			line := strings.TrimSuffix(out.String(), "\n")
+			// Replace the time, whatever it is.
+			if i := strings.Index(line, "time="); i == 0 {
+				line = "time=T" + line[strings.Index(line, " "):]
+			} else if i := strings.Index(line, `"time":"`); i >= 0 {
+				end := strings.Index(line[i+8:], `"`)
+				line = line[:i+8] + "T" + line[i+8+end:]
+			}
+			if line != tt.want {
+				t.Errorf("logged\n%s\nwant\n%s", line, tt.want)
+			}
+		})
+	}
+	t.Run("not terminals", func(t *testing.T) {
+		null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer null.Close()
+		if isTerminal(null) || isTerminal(&strings.Builder{}) {
+			t.Error("the null device or a buffer taken for a terminal")
+		}
+	})
 }
