@@ -257,3 +257,27 @@ func TestSite(t *testing.T) {
 		})
 	}
 }
+
+// TestREADMEListsEverySetting checks that the README's settings table has a
+// row for every variable feedwire -h prints.
+func TestREADMEListsEverySetting(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Skipf("no README beside the package: %v", err)
+	}
+	rows := map[string]bool{}
+	for _, line := range strings.Split(string(readme), "\n") {
+		if !strings.HasPrefix(line, "| `"+Prefix+"_") {
+			continue
+		}
+		first, _, _ := strings.Cut(strings.TrimPrefix(line, "| "), " |")
+		for _, name := range strings.Split(first, " / ") {
+			rows[strings.Trim(name, "`")] = true
+		}
+	}
+	for _, v := range Variables() {
+		if !rows[v.Name] {
+			t.Errorf("README's settings table has no row for %s", v.Name)
+		}
+	}
+}
