@@ -158,8 +158,8 @@ func sameListener(a, b string) bool {
 	if na != nb || na == 0 {
 		return false
 	}
-	any := func(h string) bool { return h == "" || h == "0.0.0.0" || h == "::" }
-	return ha == hb || any(ha) || any(hb)
+	wildcard := func(h string) bool { return h == "" || h == "0.0.0.0" || h == "::" }
+	return ha == hb || wildcard(ha) || wildcard(hb)
 }
 
 // checkHTTPURL checks a base URL setting named name: empty, or an absolute
