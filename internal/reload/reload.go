@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 
@@ -299,9 +300,9 @@ func (l *Loop) swap(snap *feed.Snapshot, took time.Duration) (report, error) {
 
 // sameSnapshot reports whether two snapshots serve the same documents: the
 // same site settings (in every validator), the same visible posts with the
-// same content, the same held-back posts.
+// same content, the same held-back posts, the same problems.
 func sameSnapshot(a, b *feed.Snapshot) bool {
-	if !a.NextPublish().Equal(b.NextPublish()) || len(a.Problems) != len(b.Problems) {
+	if !a.NextPublish().Equal(b.NextPublish()) || !slices.Equal(a.Problems, b.Problems) {
 		return false
 	}
 	return a.SiteFeed().Validator("snapshot", -1) == b.SiteFeed().Validator("snapshot", -1)

@@ -111,6 +111,10 @@ func TestReloadLogsOneLine(t *testing.T) {
 			s.Write("_posts/2026-10-05-bad2.md", broken)
 		}, "posts reloaded", slog.LevelInfo,
 			map[string]string{"posts": "2", "added": "0", "problems": "2", "problems_new": "1", "problems_fixed": "0"}, 1},
+		{"a problem that changes", TriggerPoll, false, func() {
+			s.Write("_posts/2026-10-05-bad2.md", "no front matter\n")
+		}, "posts reloaded", slog.LevelInfo,
+			map[string]string{"added": "0", "changed": "0", "removed": "0", "problems": "2", "problems_new": "1", "problems_fixed": "1"}, 1},
 		{"a problem fixed, in a full reload", TriggerSIGHUP, true, func() {
 			s.Post("2026-10-03-bad.md", "修好", "2026-10-03 08:00:00", "yibao", "乙报")
 		}, "posts reloaded", slog.LevelInfo,
