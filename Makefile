@@ -1,7 +1,8 @@
 # feedwire: build, run, test, benchmark.
 GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -s -w -X main.version=$(VERSION)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
+LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 # Pinned: a new staticcheck release may find new things; bump it on purpose.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # The modules: the service, and the deploy manifests' tests.

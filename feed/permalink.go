@@ -212,3 +212,36 @@ func postID(urlPath, slug string) string {
 	}
 	return cleanURLPath(dir + "/" + slug)
 }
+
+// PermalinkPlaceholders are the placeholders a permalink pattern may use.
+var PermalinkPlaceholders = []string{
+	"categories", "year", "short_year", "month", "i_month", "short_month", "long_month",
+	"day", "i_day", "y_day", "week", "short_day", "long_day", "hour", "minute", "second",
+	"title", "slug", "output_ext",
+}
+
+// UnknownPlaceholder returns the first word after a ':' in a permalink
+// style or pattern that no placeholder starts (":nonsense"), which
+// expandPermalink would leave in every URL as it stands; "" when there is
+// none. Named styles and patterns without placeholders have none.
+func UnknownPlaceholder(style string) string {
+	pattern := permalinkPattern(style)
+	for i := 0; i < len(pattern); i++ {
+		if pattern[i] != ':' {
+			continue
+		}
+		j := i + 1
+		for j < len(pattern) && (pattern[j] == '_' || pattern[j] >= 'a' && pattern[j] <= 'z') {
+			j++
+		}
+		if j == i+1 {
+			continue // a lone ':' is kept as it is
+		}
+		name, _, ok := longestPlaceholder(pattern[i+1:j], urlParts{})
+		if !ok {
+			return pattern[i:j]
+		}
+		i += len(name)
+	}
+	return ""
+}

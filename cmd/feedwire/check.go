@@ -3,7 +3,9 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -11,52 +13,136 @@ import (
 
 	"github.com/feedwire/feedwire/feed"
 	"github.com/feedwire/feedwire/internal/config"
+	"github.com/feedwire/feedwire/internal/reload"
 )
 
-// check runs `feedwire check [DIR]`: every problem of DIR (default
-// FEEDWIRE_POSTS_DIR) and a summary; exit code 1 if there is any problem.
-func check(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) (int, error) {
-	if len(args) == 1 {
-		cfg.PostsDir = args[0]
+// Exit codes of `feedwire check`.
+const (
+	checkClean    = 0 // every file a good post
+	checkBroken   = 1 // a broken post, or no post at all
+	checkCannotDo = 2 // the folder cannot be read, bad settings, bad command line
+)
+
+var errCheckUsage = errors.New("usage: feedwire check [--json] [DIR]")
+
+// check runs `feedwire check [--json] [DIR]`: every problem of DIR
+// (default FEEDWIRE_POSTS_DIR) and a summary, as text or as JSON lines;
+// see the exit codes above.
+func check(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	flags := flag.NewFlagSet("check", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	asJSON := flags.Bool("json", false, "print one JSON object per line: each problem, then a summary")
+	flags.Usage = func() {
+		fmt.Fprintf(stderr, "%s\n\n", errCheckUsage)
+		flags.PrintDefaults()
+	}
+	var dirs []string
+	for {
+		if err := flags.Parse(args); errors.Is(err, flag.ErrHelp) {
+			return checkClean, nil
+		} else if err != nil {
+			return checkCannotDo, errCheckUsage
+		}
+		if flags.NArg() == 0 {
+			break
+		}
+		dirs = append(dirs, flags.Arg(0))
+		args = flags.Args()[1:]
+	}
+	if len(dirs) > 1 {
+		return checkCannotDo, errCheckUsage
+	}
+	fail := func(err error) (int, error) {
+		if *asJSON {
+			json.NewEncoder(stdout).Encode(map[string]string{"type": "error", "error": err.Error()})
+		}
+		return checkCannotDo, err
+	}
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return fail(err)
+	}
+	for _, u := range config.Unknown(os.Environ()) {
+		fmt.Fprintf(stderr, "feedwire: warning: unknown setting %s ignored; the closest is %s\n", u.Name, u.Closest)
 	}
 	dir := cfg.PostsDir
+	if len(dirs) == 1 {
+		dir = dirs[0]
+	}
 	if dir == "" {
-		return 2, errors.New("check: name a directory, or set FEEDWIRE_POSTS_DIR")
+		return fail(errors.New("check: name a directory, or set FEEDWIRE_POSTS_DIR"))
 	}
-	site, err := cfg.Site(os.DirFS(dir))
+	root, err := reload.Root(dir)
 	if err != nil {
-		return 1, err
+		return fail(err)
 	}
-	problems, err := runCheck(ctx, dir, site, cfg.MaxPostBytes, stdout)
+	site, err := cfg.Site(os.DirFS(root))
 	if err != nil {
-		return 1, err
+		return fail(fmt.Errorf("check %s: %w", dir, err))
 	}
-	if problems > 0 {
-		return 1, nil
+	sum, err := runCheck(ctx, dir, site, int64(cfg.MaxPostBytes), *asJSON, stdout)
+	if err != nil {
+		return fail(err)
 	}
-	return 0, nil
+	if sum.Problems > 0 || sum.Posts == 0 {
+		return checkBroken, nil
+	}
+	return checkClean, nil
+}
+
+// checkProblem is one line of `check --json`: a file that is not a good post.
+type checkProblem struct {
+	Type   string `json:"type"` // "problem"
+	Path   string `json:"path"` // joined to the folder checked
+	Line   int    `json:"line,omitempty"`
+	Reason string `json:"reason"`
+}
+
+// checkSummary is the last line of `check --json`.
+type checkSummary struct {
+	Type       string `json:"type"` // "summary"
+	Dir        string `json:"dir"`
+	Posts      int    `json:"posts"`
+	Categories int    `json:"categories"`
+	Tags       int    `json:"tags"`
+	Problems   int    `json:"problems"`
 }
 
 // runCheck loads the Jekyll site at dir with the given site settings and
-// size limit, prints every problem as "path:line: reason" (the path joined
-// to dir; ":line" left out when a problem has no line), then one summary
-// line "N posts, M categories, K tags, P problems". Future-dated posts count
-// as posts: nothing is held back. It returns the number of problems, and an
-// error only when dir cannot be read at all or ctx ends.
-func runCheck(ctx context.Context, dir string, site feed.Site, maxPostBytes int64, stdout io.Writer) (int, error) {
+// size limit and reports it: as text, every problem as "path:line: reason"
+// (the path joined to dir; ":line" left out when a problem has no line),
+// then one summary line "N posts, M categories, K tags, P problems", then
+// "no posts found in DIR" if there is none; as JSON, one checkProblem per
+// problem, then a checkSummary, one object a line. Future-dated posts
+// count as posts: nothing is held back. It returns an error only when dir
+// cannot be read at all or ctx ends.
+func runCheck(ctx context.Context, dir string, site feed.Site, maxPostBytes int64, asJSON bool, stdout io.Writer) (checkSummary, error) {
 	snap, err := feed.Load(ctx, os.DirFS(dir), feed.LoadOptions{Site: site, MaxPostBytes: maxPostBytes})
 	if err != nil {
-		return 0, fmt.Errorf("check %s: %w", dir, err)
+		return checkSummary{}, fmt.Errorf("check %s: %w", dir, err)
 	}
+	sum := checkSummary{Type: "summary", Dir: dir, Posts: len(snap.AllPosts()), Categories: len(snap.Categories()),
+		Tags: len(snap.Tags()), Problems: len(snap.Problems)}
 	w := bufio.NewWriter(stdout)
+	enc := json.NewEncoder(w)
 	for _, p := range snap.Problems {
 		p.Path = filepath.Join(dir, filepath.FromSlash(p.Path))
-		fmt.Fprintln(w, p.String())
+		if asJSON {
+			enc.Encode(checkProblem{Type: "problem", Path: p.Path, Line: p.Line, Reason: p.Reason})
+		} else {
+			fmt.Fprintln(w, p.String())
+		}
 	}
-	fmt.Fprintf(w, "%d posts, %d categories, %d tags, %d problems\n",
-		len(snap.AllPosts()), len(snap.Categories()), len(snap.Tags()), len(snap.Problems))
+	if asJSON {
+		enc.Encode(sum)
+	} else {
+		fmt.Fprintf(w, "%d posts, %d categories, %d tags, %d problems\n", sum.Posts, sum.Categories, sum.Tags, sum.Problems)
+		if sum.Posts == 0 {
+			fmt.Fprintf(w, "no posts found in %s\n", dir)
+		}
+	}
 	if err := w.Flush(); err != nil {
-		return len(snap.Problems), fmt.Errorf("check: write report: %w", err)
+		return sum, fmt.Errorf("check: write report: %w", err)
 	}
-	return len(snap.Problems), nil
+	return sum, nil
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -42,11 +44,11 @@ func TestRunCheck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out strings.Builder
-			n, err := runCheck(context.Background(), tt.dir, tt.site, tt.max, &out)
+			sum, err := runCheck(context.Background(), tt.dir, tt.site, tt.max, false, &out)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n != tt.problems {
+			if n := sum.Problems; n != tt.problems {
 				t.Errorf("%d problems, want %d", n, tt.problems)
 			}
 			lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
@@ -62,9 +64,116 @@ func TestRunCheck(t *testing.T) {
 	}
 	t.Run("missing dir", func(t *testing.T) {
 		var out strings.Builder
-		_, err := runCheck(context.Background(), filepath.Join(t.TempDir(), "none"), feed.Site{}, 0, &out)
+		_, err := runCheck(context.Background(), filepath.Join(t.TempDir(), "none"), feed.Site{}, 0, false, &out)
 		if !errors.Is(err, os.ErrNotExist) || out.Len() != 0 {
 			t.Errorf("err %v, output %q; want not exist and no output", err, out.String())
 		}
 	})
+}
+
+func TestCheckCommand(t *testing.T) {
+	broken := filepath.Join("..", "..", "feed", "testdata", "site")
+	clean := filepath.Join("..", "..", "feed", "testdata", "plain")
+	empty := t.TempDir()
+	file := filepath.Join(t.TempDir(), "hostname")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(t.TempDir(), "nonexistent")
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		code    int
+		stdout  string // a line stdout must hold
+		message string // the error line, for exit code 2
+	}{
+		{"clean", []string{clean}, nil, 0, "2 posts, 1 categories, 0 tags, 0 problems", ""},
+		{"broken", []string{broken}, nil, 1, "23 posts, 12 categories, 9 tags, 6 problems", ""},
+		{"folder from the variable", nil, map[string]string{"POSTS_DIR": clean}, 0, "2 posts, 1 categories, 0 tags, 0 problems", ""},
+		{"empty", []string{empty}, nil, 1, "no posts found in " + empty, ""},
+		{"missing", []string{missing}, nil, 2, "", "posts folder " + missing + " does not exist"},
+		{"a file", []string{file}, nil, 2, "", "posts folder " + file + " is not a directory"},
+		{"no folder", nil, nil, 2, "", "check: name a directory, or set FEEDWIRE_POSTS_DIR"},
+		{"two folders", []string{clean, broken}, nil, 2, "", errCheckUsage.Error()},
+		{"unknown flag", []string{"--yaml", clean}, nil, 2, "", errCheckUsage.Error()},
+		{"bad setting", []string{clean}, map[string]string{"FEED_LIMIT": "abc"}, 2, "",
+			`config: FEEDWIRE_FEED_LIMIT="abc": want a whole number of items, at least 1`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runMain(t, append([]string{"check"}, tt.args...), tt.env)
+			if code != tt.code {
+				t.Errorf("exit code %d, want %d\n%s%s", code, tt.code, stdout, stderr)
+			}
+			if tt.stdout != "" && !strings.Contains(stdout, tt.stdout+"\n") {
+				t.Errorf("stdout lacks %q:\n%s", tt.stdout, stdout)
+			}
+			if tt.message != "" && !strings.Contains(stderr, "feedwire: "+tt.message+"\n") {
+				t.Errorf("stderr lacks %q:\n%s", tt.message, stderr)
+			}
+		})
+	}
+}
+
+func TestCheckJSON(t *testing.T) {
+	broken := filepath.Join("..", "..", "feed", "testdata", "site")
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		problems int
+		posts    int
+		errLine  string
+	}{
+		{"broken", []string{"--json", broken}, 1, 6, 23, ""},
+		{"flag after the folder", []string{broken, "--json"}, 1, 6, 23, ""},
+		{"clean", []string{"-json", filepath.Join("..", "..", "feed", "testdata", "plain")}, 0, 0, 2, ""},
+		{"missing", []string{"--json", "/nonexistent/feedwire"}, 2, 0, 0, "posts folder /nonexistent/feedwire does not exist"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, _ := runMain(t, append([]string{"check"}, tt.args...), nil)
+			if code != tt.code {
+				t.Errorf("exit code %d, want %d", code, tt.code)
+			}
+			var problems []checkProblem
+			var summary *checkSummary
+			sc := bufio.NewScanner(strings.NewReader(stdout))
+			for sc.Scan() {
+				var kind struct{ Type, Error string }
+				if err := json.Unmarshal(sc.Bytes(), &kind); err != nil {
+					t.Fatalf("line is not JSON: %s", sc.Text())
+				}
+				if summary != nil {
+					t.Fatalf("a line after the summary: %s", sc.Text())
+				}
+				switch kind.Type {
+				case "problem":
+					var p checkProblem
+					json.Unmarshal(sc.Bytes(), &p)
+					if p.Path == "" || p.Reason == "" || !strings.HasPrefix(p.Path, broken) {
+						t.Errorf("problem without path or reason: %s", sc.Text())
+					}
+					problems = append(problems, p)
+				case "summary":
+					summary = &checkSummary{}
+					json.Unmarshal(sc.Bytes(), summary)
+				case "error":
+					if kind.Error != tt.errLine {
+						t.Errorf("error %q, want %q", kind.Error, tt.errLine)
+					}
+					return
+				default:
+					t.Fatalf("unknown type: %s", sc.Text())
+				}
+			}
+			if summary == nil {
+				t.Fatalf("no summary:\n%s", stdout)
+			}
+			if len(problems) != tt.problems || summary.Problems != tt.problems || summary.Posts != tt.posts {
+				t.Errorf("%d problem lines, summary %+v; want %d problems, %d posts", len(problems), summary, tt.problems, tt.posts)
+			}
+		})
+	}
 }

@@ -12,7 +12,8 @@ import (
 	"github.com/feedwire/feedwire/internal/config"
 )
 
-// hooks lets tests follow the server's life; main passes none.
+// hooks lets tests follow the server's life, and main print where to
+// browse in a terminal.
 type hooks struct {
 	listening func(addr string) // called once the listener is bound
 	loaded    func()            // called after each snapshot swap
@@ -24,6 +25,9 @@ type hooks struct {
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, h *hooks) error {
 	if h == nil {
 		h = &hooks{}
+	}
+	if err := preflight(cfg, log); err != nil {
+		return err
 	}
 	deps, err := newDeps(ctx, cfg, log, h.loaded)
 	if err != nil {
@@ -56,7 +60,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, h *hooks) e
 			}
 		}()
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "version", version)
+	log.Info("listening", "addr", ln.Addr().String(), "url", config.LocalURL(ln.Addr().String())+"/", "version", version)
 	if h.listening != nil {
 		h.listening(ln.Addr().String())
 	}
@@ -74,7 +78,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, h *hooks) e
 		return fmt.Errorf("serve: %w", err)
 	}
 	stopLoading()
-	log.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
+	log.Info("shutting down", slog.Duration("timeout", cfg.ShutdownTimeout))
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
 	defer cancel()
 	var errs []error

@@ -45,7 +45,7 @@ func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded fu
 	d := &deps{metrics: m, metricsHandler: m.Handler()}
 
 	obs := cacheObserver{m}
-	mem := cache.NewMemory(cfg.MemoryCacheBytes, obs)
+	mem := cache.NewMemory(int64(cfg.MemoryCacheBytes), obs)
 	var remote *cache.Redis
 	if cfg.RedisConfigured() {
 		client, err := cache.NewRedisClient(cfg.RedisURL, cfg.RedisAddrs, cfg.RedisMasterName, cfg.RedisTimeout)
@@ -104,7 +104,7 @@ func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded fu
 // source is where cfg says the posts are: FEEDWIRE_POSTS_DIR, else the
 // bundled example site.
 func source(cfg config.Config) reload.Source {
-	return reload.Source{Dir: cfg.PostsDir, FS: example.FS(), Site: cfg.Site, MaxPostBytes: cfg.MaxPostBytes}
+	return reload.Source{Dir: cfg.PostsDir, FS: example.FS(), Site: cfg.Site, MaxPostBytes: int64(cfg.MaxPostBytes)}
 }
 
 // close releases the cache tiers.

@@ -4,10 +4,8 @@
 package config
 
 import (
-	"fmt"
 	"io"
 	"reflect"
-	"strconv"
 	"text/tabwriter"
 	"time"
 
@@ -24,15 +22,15 @@ type Config struct {
 	Addr        string `envconfig:"ADDR" default:"localhost:8080" desc:"listen address"`
 	MetricsAddr string `envconfig:"METRICS_ADDR" desc:"separate listen address for /metrics (empty: served on ADDR)"`
 
-	SiteURL         string `envconfig:"SITE_URL" desc:"public base URL of the site and its feeds (default: _config.yml url)"`
-	SiteTitle       string `envconfig:"SITE_TITLE" desc:"site title (default: _config.yml title)"`
-	SiteDescription string `envconfig:"SITE_DESCRIPTION" desc:"site description (default: _config.yml description)"`
-	SiteLang        string `envconfig:"SITE_LANG" desc:"site language tag (default: _config.yml lang)"`
-	Timezone        string `envconfig:"TIMEZONE" desc:"IANA zone for dates without an offset (default: _config.yml timezone, else UTC)"`
-	Permalink       string `envconfig:"PERMALINK" desc:"Jekyll permalink pattern or style (default: _config.yml permalink, else date)"`
-	MaxPostBytes    int64  `envconfig:"MAX_POST_BYTES" default:"4194304" desc:"largest post file read, in bytes"`
-	SummaryRunes    int    `envconfig:"SUMMARY_RUNES" default:"200" desc:"summary length in runes"`
-	FullContent     bool   `envconfig:"FULL_CONTENT" default:"true" desc:"publish full HTML content, not only summaries"`
+	SiteURL         string   `envconfig:"SITE_URL" desc:"public base URL of the site and its feeds (default: _config.yml url)"`
+	SiteTitle       string   `envconfig:"SITE_TITLE" desc:"site title (default: _config.yml title)"`
+	SiteDescription string   `envconfig:"SITE_DESCRIPTION" desc:"site description (default: _config.yml description)"`
+	SiteLang        string   `envconfig:"SITE_LANG" desc:"site language tag (default: _config.yml lang)"`
+	Timezone        string   `envconfig:"TIMEZONE" desc:"IANA zone for dates without an offset (default: _config.yml timezone, else UTC)"`
+	Permalink       string   `envconfig:"PERMALINK" desc:"Jekyll permalink pattern or style (default: _config.yml permalink, else date)"`
+	MaxPostBytes    ByteSize `envconfig:"MAX_POST_BYTES" default:"4MiB" desc:"largest post file read (bytes; units KB, MB = 1000^n, KiB, MiB = 1024^n)"`
+	SummaryRunes    int      `envconfig:"SUMMARY_RUNES" default:"200" desc:"summary length in runes"`
+	FullContent     bool     `envconfig:"FULL_CONTENT" default:"true" desc:"publish full HTML content, not only summaries"`
 
 	FeedLimit       int           `envconfig:"FEED_LIMIT" default:"20" desc:"items per feed when ?limit is absent"`
 	MaxLimit        int           `envconfig:"MAX_LIMIT" default:"100" desc:"largest ?limit accepted"`
@@ -40,7 +38,7 @@ type Config struct {
 	RenderTimeout   time.Duration `envconfig:"RENDER_TIMEOUT" default:"10s" desc:"longest a document render may take"`
 	ShutdownTimeout time.Duration `envconfig:"SHUTDOWN_TIMEOUT" default:"15s" desc:"time to finish in-flight requests on SIGTERM"`
 
-	MemoryCacheBytes int64         `envconfig:"MEMORY_CACHE_BYTES" default:"67108864" desc:"bound of the in-process document cache, in bytes"`
+	MemoryCacheBytes ByteSize      `envconfig:"MEMORY_CACHE_BYTES" default:"64MiB" desc:"bound of the in-process document cache (bytes; units KB, MB = 1000^n, KiB, MiB = 1024^n)"`
 	RedisURL         string        `envconfig:"REDIS_URL" desc:"redis:// or rediss:// URL of the shared cache (empty: in-process cache only)"`
 	RedisAddrs       []string      `envconfig:"REDIS_ADDRS" desc:"comma-separated Redis Cluster or Sentinel addresses"`
 	RedisMasterName  string        `envconfig:"REDIS_MASTER_NAME" desc:"Sentinel master name, with REDIS_ADDRS"`
@@ -51,16 +49,18 @@ type Config struct {
 	WebSubHub      string        `envconfig:"WEBSUB_HUB" desc:"WebSub hub URL announced in feeds"`
 	TombstoneDays  int           `envconfig:"TOMBSTONE_DAYS" default:"7" desc:"days a removed post stays in its feeds as an RFC 6721 deleted entry (0: none)"`
 
-	LogFormat string `envconfig:"LOG_FORMAT" default:"json" desc:"json or text"`
+	LogFormat string `envconfig:"LOG_FORMAT" default:"auto" desc:"auto, json or text (auto: text when stderr is a terminal, else json)"`
 	LogLevel  string `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
 	AccessLog bool   `envconfig:"ACCESS_LOG" default:"false" desc:"log every request"`
 }
 
-// FromEnv reads the configuration from the environment and checks it.
+// FromEnv reads the configuration from the FEEDWIRE_* variables (never
+// their unprefixed names) and checks it. A value that does not parse or
+// cannot work is a *SettingError.
 func FromEnv() (Config, error) {
-	var c Config
-	if err := envconfig.Process(Prefix, &c); err != nil {
-		return Config{}, fmt.Errorf("config: %w", err)
+	c, err := read()
+	if err != nil {
+		return Config{}, err
 	}
 	return c, c.Validate()
 }
@@ -71,58 +71,11 @@ func Default() Config {
 	var c Config
 	v := reflect.ValueOf(&c).Elem()
 	for i := range v.NumField() {
-		def, ok := v.Type().Field(i).Tag.Lookup("default")
-		if !ok {
-			continue
-		}
-		f := v.Field(i)
-		switch f.Kind() {
-		case reflect.String:
-			f.SetString(def)
-		case reflect.Bool:
-			f.SetBool(def == "true")
-		case reflect.Int, reflect.Int64:
-			if f.Type() == reflect.TypeFor[time.Duration]() {
-				d, err := time.ParseDuration(def)
-				if err != nil {
-					panic("config: bad default duration " + def)
-				}
-				f.SetInt(int64(d))
-				continue
-			}
-			n, err := strconv.ParseInt(def, 10, 64)
-			if err != nil {
-				panic("config: bad default number " + def)
-			}
-			f.SetInt(n)
-		default:
-			panic("config: no default for a field of kind " + f.Kind().String())
+		if def, ok := v.Type().Field(i).Tag.Lookup("default"); ok {
+			setDefault(v.Field(i), def)
 		}
 	}
 	return c
-}
-
-// Validate rejects settings that cannot work.
-func (c Config) Validate() error {
-	switch {
-	case c.FeedLimit < 1:
-		return fmt.Errorf("config: %s_FEED_LIMIT must be at least 1", Prefix)
-	case c.MaxLimit < c.FeedLimit:
-		return fmt.Errorf("config: %s_MAX_LIMIT must be at least %s_FEED_LIMIT", Prefix, Prefix)
-	case c.MaxAge < 0:
-		return fmt.Errorf("config: %s_MAX_AGE must not be negative", Prefix)
-	case c.MemoryCacheBytes < 0:
-		return fmt.Errorf("config: %s_MEMORY_CACHE_BYTES must not be negative", Prefix)
-	case c.SummaryRunes < 1:
-		return fmt.Errorf("config: %s_SUMMARY_RUNES must be at least 1", Prefix)
-	case c.MaxPostBytes < 1:
-		return fmt.Errorf("config: %s_MAX_POST_BYTES must be at least 1", Prefix)
-	case c.TombstoneDays < 0:
-		return fmt.Errorf("config: %s_TOMBSTONE_DAYS must not be negative", Prefix)
-	case c.LogFormat != "json" && c.LogFormat != "text":
-		return fmt.Errorf("config: %s_LOG_FORMAT must be json or text", Prefix)
-	}
-	return nil
 }
 
 // Variables lists every environment variable with its default, in the

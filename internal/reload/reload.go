@@ -6,12 +6,11 @@ package reload
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
+	"slices"
 	"syscall"
 	"time"
 
@@ -58,9 +57,9 @@ type Source struct {
 func (s Source) Load(ctx context.Context, now time.Time, prev *feed.Snapshot, changed []string) (*feed.Snapshot, error) {
 	fsys := s.FS
 	if s.Dir != "" {
-		root, err := resolveRoot(s.Dir)
+		root, err := Root(s.Dir)
 		if err != nil {
-			return nil, fmt.Errorf("reload: posts folder: %w", err)
+			return nil, err
 		}
 		fsys = os.DirFS(root)
 	}
@@ -69,18 +68,6 @@ func (s Source) Load(ctx context.Context, now time.Time, prev *feed.Snapshot, ch
 		return nil, err
 	}
 	return feed.Load(ctx, fsys, feed.LoadOptions{Site: site, MaxPostBytes: s.MaxPostBytes, Now: now, Previous: prev, Changed: changed})
-}
-
-// resolveRoot returns the posts root with symlinks resolved.
-func resolveRoot(root string) (string, error) {
-	resolved, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		return "", err
-	}
-	if _, err := os.Stat(resolved); err != nil {
-		return "", err
-	}
-	return resolved, nil
 }
 
 // Options are what a Loop needs besides its source and target.
@@ -175,14 +162,13 @@ func (l *Loop) Run(ctx context.Context) {
 			if full {
 				changed = nil
 			}
-			swapped = l.reload(ctx, true, changed)
+			swapped = l.reload(ctx, TriggerWatch, true, changed)
 		case <-poll:
-			swapped = l.reload(ctx, true, nil)
+			swapped = l.reload(ctx, TriggerPoll, true, nil)
 		case <-l.target.Stale():
-			swapped = l.reload(ctx, true, nil)
+			swapped = l.reload(ctx, TriggerStale, true, nil)
 		case <-hup:
-			l.o.Log.Info("SIGHUP: full reload")
-			swapped = l.reload(ctx, false, nil)
+			swapped = l.reload(ctx, TriggerSIGHUP, false, nil)
 		case <-publish.C:
 			swapped = l.republish()
 		}
@@ -197,14 +183,16 @@ func (l *Loop) Run(ctx context.Context) {
 func (l *Loop) firstLoad(ctx context.Context) bool {
 	backoff := time.Second
 	for {
-		err := l.loadAndSwap(ctx, nil, nil)
+		start := time.Now()
+		rep, err := l.loadAndSwap(ctx, nil, nil)
 		if err == nil {
+			l.o.Log.Info("posts loaded", rep.attrs(TriggerStart, time.Since(start))...)
 			return true
 		}
 		if ctx.Err() != nil {
 			return false
 		}
-		l.o.Log.Error("posts not loaded; retrying", "err", err, "retry_in", backoff.String())
+		l.o.Log.Error("posts not loaded; retrying", "err", err, slog.Duration("retry_in", backoff))
 		select {
 		case <-ctx.Done():
 			return false
@@ -215,29 +203,37 @@ func (l *Loop) firstLoad(ctx context.Context) bool {
 }
 
 // reload loads the posts again, reusing what did not change when
-// incremental, and swaps the result in. changed, when not nil, names every
-// file that changed (from the watcher): nothing else is looked at. A reload
-// that cannot read the posts keeps the current snapshot: the server stays
-// ready.
-func (l *Loop) reload(ctx context.Context, incremental bool, changed []string) bool {
+// incremental, swaps the result in, and logs one line saying what
+// changed and what set it off (trigger). changed, when not nil, names
+// every file that changed (from the watcher): nothing else is looked at.
+// A reload that cannot read the posts keeps the current snapshot: the
+// server stays ready.
+func (l *Loop) reload(ctx context.Context, trigger string, incremental bool, changed []string) bool {
 	var prev *feed.Snapshot
 	if incremental {
 		prev = l.target.Snapshot()
 	}
 	start := time.Now()
-	err := l.loadAndSwap(ctx, prev, changed)
+	rep, err := l.loadAndSwap(ctx, prev, changed)
+	took := time.Since(start)
 	switch {
 	case errors.Is(err, errUnchanged):
-		l.o.Observer.ObserveReload(ResultUnchanged, time.Since(start))
+		l.o.Observer.ObserveReload(ResultUnchanged, took)
+		level := slog.LevelDebug // a poll that finds nothing new is no news
+		if trigger == TriggerSIGHUP {
+			level = slog.LevelInfo // whoever sent it wants to know
+		}
+		l.o.Log.Log(ctx, level, "posts unchanged", "trigger", trigger, slog.Duration("duration", took))
 		return false
 	case err != nil:
 		if ctx.Err() == nil {
-			l.o.Observer.ObserveReload(ResultError, time.Since(start))
-			l.o.Log.Error("reload failed; still serving the previous snapshot", "err", err)
+			l.o.Observer.ObserveReload(ResultError, took)
+			l.o.Log.Error("reload failed; still serving the previous snapshot", "trigger", trigger, "err", err, slog.Duration("duration", took))
 		}
 		return false
 	}
-	l.o.Observer.ObserveReload(ResultOK, time.Since(start))
+	l.o.Observer.ObserveReload(ResultOK, took)
+	l.o.Log.Info("posts reloaded", rep.attrs(trigger, took)...)
 	return true
 }
 
@@ -247,17 +243,17 @@ var errUnchanged = errors.New("posts unchanged")
 // loadAndSwap loads a snapshot (reusing prev's unchanged posts when prev is
 // not nil) and swaps it in, unless it serves exactly what the current one
 // does.
-func (l *Loop) loadAndSwap(ctx context.Context, prev *feed.Snapshot, changed []string) error {
+func (l *Loop) loadAndSwap(ctx context.Context, prev *feed.Snapshot, changed []string) (report, error) {
 	start := time.Now()
 	snap, err := l.src.Load(ctx, start, prev, changed)
 	if err != nil {
-		return err
+		return report{}, err
 	}
 	if l.watcher != nil && (prev == nil || changed == nil) {
 		l.watcher.sync() // folders may have come or gone
 	}
 	if cur := l.target.Snapshot(); cur != nil && sameSnapshot(cur, snap) {
-		return errUnchanged
+		return report{}, errUnchanged
 	}
 	return l.swap(snap, time.Since(start))
 }
@@ -267,40 +263,46 @@ func (l *Loop) loadAndSwap(ctx context.Context, prev *feed.Snapshot, changed []s
 func (l *Loop) republish() bool {
 	start := time.Now()
 	cur := l.target.Snapshot()
-	if err := l.swap(cur.At(start), time.Since(start)); err != nil {
+	rep, err := l.swap(cur.At(start), time.Since(start))
+	if err != nil {
 		l.o.Log.Error("publishing held-back posts failed", "err", err)
 		return false
 	}
+	l.o.Log.Info("posts republished", rep.attrs(TriggerSchedule, time.Since(start))...)
 	return true
 }
 
-// swap amends snap, makes it current, then reports it: metrics, a log
-// summary, every problem at warn, and the feeds that changed to Publish.
-func (l *Loop) swap(snap *feed.Snapshot, took time.Duration) error {
+// swap amends snap, makes it current, then reports it: metrics, each
+// problem the served snapshot did not have at warn, a warning when no
+// post is left, the feeds that changed to Publish, and what changed to
+// the caller, which logs it.
+func (l *Loop) swap(snap *feed.Snapshot, took time.Duration) (report, error) {
 	prev := l.target.Snapshot()
 	snap = l.o.Amend(prev, snap, time.Now())
 	changed, err := l.target.Swap(snap)
 	if err != nil {
-		return err
+		return report{}, err
 	}
-	for _, p := range snap.Problems {
+	rep, fresh := compare(prev, snap)
+	for _, p := range fresh {
 		l.o.Log.Warn("broken post skipped", "path", p.Path, "line", p.Line, "reason", p.Reason)
+	}
+	if len(snap.AllPosts()) == 0 && (prev == nil || len(prev.AllPosts()) > 0) {
+		l.o.Log.Warn("no posts found", "dir", l.src.Dir, "problems", len(snap.Problems))
 	}
 	kinds := map[string]int{"site": 1, "category": len(snap.Categories()), "tag": len(snap.Tags())}
 	l.o.Observer.SnapshotLoaded(len(snap.Posts()), len(snap.Problems), kinds, took, time.Now())
-	l.o.Log.Info("posts loaded", "posts", len(snap.Posts()), "categories", len(snap.Categories()),
-		"tags", len(snap.Tags()), "problems", len(snap.Problems), "duration", took.String())
 	if l.o.Publish != nil && prev != nil {
 		l.o.Publish(changed)
 	}
-	return nil
+	return rep, nil
 }
 
 // sameSnapshot reports whether two snapshots serve the same documents: the
 // same site settings (in every validator), the same visible posts with the
-// same content, the same held-back posts.
+// same content, the same held-back posts, the same problems.
 func sameSnapshot(a, b *feed.Snapshot) bool {
-	if !a.NextPublish().Equal(b.NextPublish()) || len(a.Problems) != len(b.Problems) {
+	if !a.NextPublish().Equal(b.NextPublish()) || !slices.Equal(a.Problems, b.Problems) {
 		return false
 	}
 	return a.SiteFeed().Validator("snapshot", -1) == b.SiteFeed().Validator("snapshot", -1)

@@ -6,7 +6,8 @@ import (
 	"time"
 )
 
-// accessLog logs one line per request: method, path, status, bytes, time.
+// accessLog logs one line per request: method, path, status, bytes, time,
+// the content coding sent (identity when none) and the user agent.
 func accessLog(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -19,8 +20,18 @@ func accessLog(log *slog.Logger, next http.Handler) http.Handler {
 			slog.Int64("bytes", rec.bytes),
 			slog.Duration("duration", time.Since(start)),
 			slog.String("remote", r.RemoteAddr),
+			slog.String("encoding", contentCoding(w.Header())),
+			slog.String("user_agent", r.UserAgent()),
 		)
 	})
+}
+
+// contentCoding is the coding of a response body as its headers say.
+func contentCoding(h http.Header) string {
+	if c := h.Get("Content-Encoding"); c != "" {
+		return c
+	}
+	return "identity"
 }
 
 // statusWriter records the status and size of a response.

@@ -59,7 +59,7 @@ func startServer(t testing.TB, env map[string]string) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap, err := feed.Load(context.Background(), fsys, feed.LoadOptions{Site: site, MaxPostBytes: cfg.MaxPostBytes, Now: time.Now()})
+	snap, err := feed.Load(context.Background(), fsys, feed.LoadOptions{Site: site, MaxPostBytes: int64(cfg.MaxPostBytes), Now: time.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -116,7 +116,7 @@ func (h *Publisher) Run(ctx context.Context) {
 				return
 			}
 			h.metrics.WebSubPing(ResultError)
-			h.log.Warn("WebSub hub notification failed; retrying", "hub", h.url, "urls", len(batch), "retry_in", backoff.String(), "err", err)
+			h.log.Warn("WebSub hub notification failed; retrying", "hub", h.url, "urls", len(batch), slog.Duration("retry_in", backoff), "err", err)
 			if !h.sleep(ctx, backoff) {
 				return
 			}
