@@ -77,7 +77,7 @@ func TestStartSentinelOfTLSMaster(t *testing.T) {
 	sentinel := StartSentinel(t, master, "feeds")
 	c := redis.NewFailoverClient(&redis.FailoverOptions{
 		MasterName: "feeds", SentinelAddrs: []string{sentinel.Addr()},
-		Password: "s3cret", TLSConfig: master.TLSConfig(), MaxRetries: -1,
+		SentinelPassword: "s3cret", Password: "s3cret", TLSConfig: master.TLSConfig(), MaxRetries: -1,
 	})
 	defer c.Close()
 	if err := c.Set(context.Background(), "k", "v", 0).Err(); err != nil {

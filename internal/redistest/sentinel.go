@@ -10,9 +10,9 @@ import (
 // StartSentinel runs a Redis Sentinel (redis-server --sentinel) that
 // monitors master under name with a quorum of 1, and stops it when the
 // test ends. Clients reach the master through the Sentinel's Addr and name.
-// The Sentinel asks no password of its clients; it logs in to a master
-// that has one with its password, and serves TLS (with the master's
-// certificates) when the master does.
+// A master's password is the Sentinel's too, both for logging in to the
+// master and asked of the Sentinel's clients; it serves TLS (with the
+// master's certificates) when the master does.
 func StartSentinel(t testing.TB, master *Server, name string) *Server {
 	t.Helper()
 	conf := filepath.Join(t.TempDir(), "sentinel.conf") // Sentinel rewrites it
@@ -28,5 +28,5 @@ func StartSentinel(t testing.TB, master *Server, name string) *Server {
 		args = []string{"--tls-replication", "yes"}
 	}
 	return startServer(t, false, []string{conf, "--sentinel"}, args,
-		Options{TLS: master.tls != nil, files: master.tls})
+		Options{Password: master.password, TLS: master.tls != nil, files: master.tls})
 }
