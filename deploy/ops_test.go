@@ -152,3 +152,23 @@ func TestRedisPasswordFromSecret(t *testing.T) {
 		})
 	}
 }
+
+// TestStatsSetting: FEEDWIRE_STATS names a place feedwire can serve
+// /stats.json from in every kustomization.
+func TestStatsSetting(t *testing.T) {
+	s := readServer(t)
+	for _, dir := range kustomizations() {
+		t.Run(dir, func(t *testing.T) {
+			env := config(t, build(t, dir))
+			switch v := setting(s, env, "FEEDWIRE_STATS"); v {
+			case "main", "off":
+			case "metrics":
+				if setting(s, env, "FEEDWIRE_METRICS_ADDR") == "" {
+					t.Error("FEEDWIRE_STATS=metrics without FEEDWIRE_METRICS_ADDR")
+				}
+			default:
+				t.Errorf("FEEDWIRE_STATS=%q: want main, metrics or off", v)
+			}
+		})
+	}
+}
