@@ -34,7 +34,7 @@ type deps struct {
 	redis          redis.UniversalClient
 	remote         *cache.Redis // nil without Redis
 	subscribers    *subscriberCounts
-	stats          http.Handler // GET /stats.json on the metrics listener; nil: not there
+	stats          http.Handler      // GET /stats.json on the metrics listener; nil: not there
 	hub            *websub.Publisher // nil without FEEDWIRE_WEBSUB_HUB
 	loop           *reload.Loop
 }
