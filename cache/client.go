@@ -57,23 +57,24 @@ type RedisClientOptions struct {
 
 // NewRedisClient returns a go-redis client for o. With Sentinel, the
 // credentials and TLS settings are used for the Sentinels and the master
-// alike (Sentinels read the password once, at start). The client fails fast: the timeout bounds dialling, reading and
-// writing, commands are not retried and the pool is small. The caller
-// closes the client.
+// alike (Sentinels read the password once, at start). The client fails
+// fast: the timeout bounds dialling, reading and writing, commands are not
+// retried and the pool is small. The caller closes the client.
 func NewRedisClient(o RedisClientOptions) (redis.UniversalClient, error) {
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultRedisTimeout
 	}
-	creds, err := o.credentials()
-	if err != nil {
-		return nil, err
+	if o.PasswordFile != "" {
+		if _, err := readPassword(o.PasswordFile); err != nil {
+			return nil, err
+		}
 	}
 	tc, err := o.tlsConfig()
 	if err != nil {
 		return nil, err
 	}
 	if o.URL != "" {
-		return o.urlClient(creds, tc)
+		return o.urlClient(tc)
 	}
 	if len(o.Addrs) == 0 {
 		return nil, errors.New("cache: redis: no URL and no addresses")
@@ -83,13 +84,15 @@ func NewRedisClient(o RedisClientOptions) (redis.UniversalClient, error) {
 			return nil, errors.New("cache: redis: empty address")
 		}
 	}
-	u := &redis.UniversalOptions{Addrs: o.Addrs, MasterName: o.MasterName, TLSConfig: tc}
-	if creds != nil {
-		u.CredentialsProviderContext = creds
-		if o.MasterName != "" {
-			// go-redis logs in to Sentinels with these, not with the provider.
-			u.SentinelUsername = o.Username
-			u.SentinelPassword, _ = readPassword(o.PasswordFile)
+	u := &redis.UniversalOptions{Addrs: o.Addrs, MasterName: o.MasterName, TLSConfig: tc, Username: o.Username}
+	if o.PasswordFile != "" {
+		u.CredentialsProviderContext = passwordFile(o.Username, o.PasswordFile)
+	}
+	if o.MasterName != "" {
+		// go-redis logs in to Sentinels with these, not with the provider.
+		u.SentinelUsername = o.Username
+		if o.PasswordFile != "" {
+			u.SentinelPassword, _ = readPassword(o.PasswordFile) // read above
 		}
 	}
 	failFast(u, o.Timeout)
@@ -97,7 +100,7 @@ func NewRedisClient(o RedisClientOptions) (redis.UniversalClient, error) {
 }
 
 // urlClient is the single-node client of o.URL.
-func (o RedisClientOptions) urlClient(creds credentials, tc *tls.Config) (redis.UniversalClient, error) {
+func (o RedisClientOptions) urlClient(tc *tls.Config) (redis.UniversalClient, error) {
 	if len(o.Addrs) > 0 {
 		return nil, errors.New("cache: redis: set a URL or addresses, not both")
 	}
@@ -108,14 +111,14 @@ func (o RedisClientOptions) urlClient(creds credentials, tc *tls.Config) (redis.
 	if err != nil {
 		return nil, fmt.Errorf("cache: redis: parse URL: %w", err)
 	}
-	if creds != nil {
-		if opt.Password != "" || (o.Username != "" && opt.Username != "") {
-			return nil, errors.New("cache: redis: credentials both in the URL and in settings: keep one")
-		}
-		if o.Username == "" {
-			creds = withUser(creds, opt.Username)
-		}
-		opt.CredentialsProviderContext = creds
+	if (o.PasswordFile != "" && opt.Password != "") || (o.Username != "" && opt.Username != "") {
+		return nil, errors.New("cache: redis: credentials both in the URL and in settings: keep one")
+	}
+	if o.Username != "" {
+		opt.Username = o.Username
+	}
+	if o.PasswordFile != "" {
+		opt.CredentialsProviderContext = passwordFile(opt.Username, o.PasswordFile)
 	}
 	if tc != nil {
 		if opt.TLSConfig == nil {
@@ -140,32 +143,11 @@ func (o RedisClientOptions) urlClient(creds credentials, tc *tls.Config) (redis.
 	return redis.NewClient(opt), nil
 }
 
-// credentials is how go-redis asks for a connection's user and password.
-type credentials = func(ctx context.Context) (username, password string, err error)
-
-// credentials returns a provider reading PasswordFile for every new
-// connection, after checking it can be read now; nil when neither a user
-// nor a password file is set.
-func (o RedisClientOptions) credentials() (credentials, error) {
-	if o.PasswordFile == "" {
-		if o.Username == "" {
-			return nil, nil
-		}
-		return func(context.Context) (string, string, error) { return o.Username, "", nil }, nil
-	}
-	if _, err := readPassword(o.PasswordFile); err != nil {
-		return nil, err
-	}
+// passwordFile returns the credentials of user with the password in file,
+// read for every new connection.
+func passwordFile(user, file string) func(context.Context) (string, string, error) {
 	return func(context.Context) (string, string, error) {
-		pw, err := readPassword(o.PasswordFile)
-		return o.Username, pw, err
-	}, nil
-}
-
-// withUser returns creds logging in as user.
-func withUser(creds credentials, user string) credentials {
-	return func(ctx context.Context) (string, string, error) {
-		_, pw, err := creds(ctx)
+		pw, err := readPassword(file)
 		return user, pw, err
 	}
 }

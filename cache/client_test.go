@@ -46,6 +46,8 @@ func TestRedisClientCredentialsAndTLS(t *testing.T) {
 		{name: "url, wrong password", opts: RedisClientOptions{URL: plain.URL(), PasswordFile: wrongPW}, wantCmd: "WRONGPASS"},
 		{name: "url, acl user", opts: RedisClientOptions{URL: plain.URL(), Username: "feeds", PasswordFile: userPW}},
 		{name: "url with user, password file", opts: RedisClientOptions{URL: "redis://feeds@" + plain.Addr(), PasswordFile: userPW}},
+		{name: "url with password, acl user setting", opts: RedisClientOptions{URL: "redis://:f33ds@" + plain.Addr(), Username: "feeds"}},
+		{name: "user in URL and setting", opts: RedisClientOptions{URL: "redis://feeds@" + plain.Addr(), Username: "feeds", PasswordFile: userPW}, wantErr: "keep one"},
 		{name: "addr, acl user", opts: RedisClientOptions{Addrs: []string{plain.Addr()}, Username: "feeds", PasswordFile: userPW}},
 		{name: "addr, acl user, wrong password", opts: RedisClientOptions{Addrs: []string{plain.Addr()}, Username: "feeds", PasswordFile: pw}, wantCmd: "WRONGPASS"},
 		{name: "rediss url, CA file", opts: RedisClientOptions{URL: "rediss://localhost" + port(secure), PasswordFile: pw, CAFile: ca}},
