@@ -83,7 +83,7 @@ func BenchmarkTieredFetchHit(b *testing.B) {
 // redis-server (the memory tier stores nothing).
 func BenchmarkTieredFetchRedisHit(b *testing.B) {
 	srv := redistest.Start(b)
-	c, err := NewRedisClient(srv.URL(), nil, "", testTimeout)
+	c, err := NewRedisClient(RedisClientOptions{URL: srv.URL(), Timeout: testTimeout})
 	if err != nil {
 		b.Fatal(err)
 	}

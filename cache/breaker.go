@@ -10,6 +10,10 @@ import (
 // call through; after threshold consecutive failures it opens for cooldown
 // and lets nothing through; then it is half-open and lets one probe
 // through: a success closes it, a failure opens it for another cooldown.
+//
+// It is up when closed and a call has succeeded since it was made: a
+// Redis that answers every command with an error (NOAUTH, to a client
+// without the password) is never up, however few commands are sent.
 type breaker struct {
 	mu         sync.Mutex
 	now        func() time.Time
@@ -20,7 +24,8 @@ type breaker struct {
 	until      time.Time // open: no probe before this
 	probing    bool
 	probeStart time.Time
-	onChange   func(up bool) // called with mu held, on open and close
+	succeeded  bool          // a call has succeeded
+	onChange   func(up bool) // called with mu held, when up changes
 }
 
 // allow reports whether a call may go ahead. Every true must be followed
@@ -57,8 +62,9 @@ func (b *breaker) success() {
 	defer b.mu.Unlock()
 	b.failures = 0
 	b.probing = false
-	if b.open {
+	if b.open || !b.succeeded {
 		b.open = false
+		b.succeeded = true
 		b.onChange(true)
 	}
 }
@@ -76,7 +82,9 @@ func (b *breaker) failure() {
 	if b.failures >= b.threshold {
 		b.open = true
 		b.until = b.now().Add(b.cooldown)
-		b.onChange(false)
+		if b.succeeded {
+			b.onChange(false)
+		}
 	}
 }
 
@@ -86,6 +94,13 @@ func (b *breaker) release() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.probing = false
+}
+
+// up reports whether the breaker is closed and a call has succeeded.
+func (b *breaker) up() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return !b.open && b.succeeded
 }
 
 // isOpen reports whether the breaker is open or half-open.

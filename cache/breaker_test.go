@@ -42,14 +42,18 @@ func TestBreaker(t *testing.T) {
 		wantUp  []bool // onChange calls
 		wantOpn bool
 	}{
-		{"closed stays closed", []string{"fail", "fail", "ok", "fail", "fail"}, nil, false},
-		{"opens after threshold", []string{"fail", "fail", "fail", "deny", "deny"}, []bool{false}, true},
-		{"stays open within cooldown", []string{"fail", "fail", "fail", "half", "deny"}, []bool{false}, true},
-		{"probe success closes", []string{"fail", "fail", "fail", "wait", "ok", "ok", "ok"}, []bool{false, true}, false},
-		{"probe failure reopens", []string{"fail", "fail", "fail", "wait", "fail", "deny", "wait", "ok"}, []bool{false, true}, false},
-		{"one probe at a time", []string{"fail", "fail", "fail", "wait", "probe", "deny", "deny"}, []bool{false}, true},
-		{"released probe lets another", []string{"fail", "fail", "fail", "wait", "release", "ok"}, []bool{false, true}, false},
-		{"lost probe expires", []string{"fail", "fail", "fail", "wait", "probe", "wait", "ok"}, []bool{false, true}, false},
+		{"not up before a success", nil, nil, false},
+		{"first success is up", []string{"ok", "ok"}, []bool{true}, false},
+		{"never up while every call fails", []string{"fail", "fail", "fail", "deny", "wait", "fail", "wait", "fail"}, nil, true},
+		{"up once a call succeeds", []string{"fail", "fail", "fail", "wait", "ok"}, []bool{true}, false},
+		{"closed stays closed", []string{"ok", "fail", "fail", "ok", "fail", "fail"}, []bool{true}, false},
+		{"opens after threshold", []string{"ok", "fail", "fail", "fail", "deny", "deny"}, []bool{true, false}, true},
+		{"stays open within cooldown", []string{"ok", "fail", "fail", "fail", "half", "deny"}, []bool{true, false}, true},
+		{"probe success closes", []string{"ok", "fail", "fail", "fail", "wait", "ok", "ok", "ok"}, []bool{true, false, true}, false},
+		{"probe failure reopens", []string{"ok", "fail", "fail", "fail", "wait", "fail", "deny", "wait", "ok"}, []bool{true, false, true}, false},
+		{"one probe at a time", []string{"ok", "fail", "fail", "fail", "wait", "probe", "deny", "deny"}, []bool{true, false}, true},
+		{"released probe lets another", []string{"ok", "fail", "fail", "fail", "wait", "release", "ok"}, []bool{true, false, true}, false},
+		{"lost probe expires", []string{"ok", "fail", "fail", "fail", "wait", "probe", "wait", "ok"}, []bool{true, false, true}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,6 +92,10 @@ func TestBreaker(t *testing.T) {
 			}
 			if b.isOpen() != tt.wantOpn {
 				t.Errorf("open = %v, want %v", b.isOpen(), tt.wantOpn)
+			}
+			wantUp := len(tt.wantUp) > 0 && tt.wantUp[len(tt.wantUp)-1]
+			if b.up() != wantUp {
+				t.Errorf("up = %v, want %v", b.up(), wantUp)
 			}
 		})
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -39,8 +40,8 @@ func TestRedisKilledAndRestarted(t *testing.T) {
 		mustFetch(t, c, fmt.Sprintf("down-%d", i), &fills)
 		r.Wait()
 	}
-	if got := rec.ups(); len(got) != 2 || got[0] != true || got[1] != false {
-		t.Errorf("RedisUp calls = %v, want [true false]", got)
+	if got := rec.ups(); !slices.Equal(got, []bool{false, true, false}) {
+		t.Errorf("RedisUp calls = %v, want [false true false]: down until a command succeeds, then down again", got)
 	}
 	// Open: Redis is not touched at all.
 	before := r.Stats()
@@ -108,4 +109,61 @@ func TestRedisSlow(t *testing.T) {
 		t.Errorf("timeout not counted as an error: stats %+v", r.Stats())
 	}
 	r.Wait() // the background write times out too
+}
+
+// TestRedisUpMeansCommandsSucceed: a Redis asking for a password that the
+// client does not have answers NOAUTH to every command; the tier is never
+// up, whether requests need Redis or Watch alone pings it. With the
+// password it is up after the first ping.
+func TestRedisUpMeansCommandsSucceed(t *testing.T) {
+	srv := redistest.StartWith(t, redistest.Options{Password: "s3cret"})
+	pw := writeFile(t, "password", "s3cret")
+	tests := []struct {
+		name   string
+		opts   RedisClientOptions
+		wantUp bool
+	}{
+		{"no password", RedisClientOptions{URL: srv.URL()}, false},
+		{"password", RedisClientOptions{URL: srv.URL(), PasswordFile: pw}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.opts.Timeout = testTimeout
+			client, err := NewRedisClient(tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer client.Close()
+			rec := newRecorder()
+			r := NewRedis(client, RedisOptions{Observer: rec, Timeout: testTimeout, BreakerCooldown: time.Millisecond})
+			defer r.Close()
+			if got := rec.ups(); !slices.Equal(got, []bool{false}) {
+				t.Fatalf("RedisUp calls at start = %v, want [false]", got)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan struct{})
+			go func() { r.Watch(ctx, time.Millisecond); close(done) }()
+			// Enough pings to open the breaker and probe it several times.
+			deadline := time.Now().Add(10 * time.Second)
+			for r.Stats().Errors+r.Stats().Skipped < 20 && !r.Up() && time.Now().Before(deadline) {
+				time.Sleep(time.Millisecond)
+			}
+			cancel()
+			<-done
+			c := NewTiered(NewMemory(1<<20, nil), r, TieredOptions{})
+			var fills atomic.Int32
+			mustFetch(t, c, "k", &fills)
+			r.Wait()
+			if r.Up() != tt.wantUp {
+				t.Errorf("Up = %v, want %v (stats %+v)", r.Up(), tt.wantUp, r.Stats())
+			}
+			ups := rec.ups()
+			if slices.Contains(ups, true) != tt.wantUp || ups[len(ups)-1] != tt.wantUp {
+				t.Errorf("RedisUp calls = %v, want last %v", ups, tt.wantUp)
+			}
+			if errs := r.Stats().Errors; (errs == 0) == !tt.wantUp {
+				t.Errorf("%d errors counted", errs)
+			}
+		})
+	}
 }

@@ -45,8 +45,9 @@ type Observer interface {
 	// Bytes reports the bytes currently held by tier (only TierMemory;
 	// it is a gauge, not a counter).
 	Bytes(tier string, n int64)
-	// RedisUp reports the circuit breaker's state: false when it opens,
-	// true when it closes again (and once at construction).
+	// RedisUp reports whether Redis commands succeed: false at
+	// construction, true once a command has succeeded, false when the
+	// circuit breaker opens, true when it closes again.
 	RedisUp(up bool)
 }
 

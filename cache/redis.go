@@ -127,7 +127,7 @@ func NewRedis(client redis.UniversalClient, opts RedisOptions) *Redis {
 			}
 		},
 	}
-	opts.Observer.RedisUp(true)
+	opts.Observer.RedisUp(false) // until a command succeeds
 	return r
 }
 
@@ -228,8 +228,30 @@ func (r *Redis) Close() error {
 	return nil
 }
 
-// Up reports whether the circuit breaker is closed.
-func (r *Redis) Up() bool { return !r.br.isOpen() }
+// Up reports whether commands succeed: a command has succeeded and the
+// circuit breaker is closed.
+func (r *Redis) Up() bool { return r.br.up() }
+
+// Ping sends one PING through the circuit breaker, as any command.
+func (r *Redis) Ping(ctx context.Context) error {
+	return r.do(ctx, "ping", func(ctx context.Context) error { return r.client.Ping(ctx).Err() })
+}
+
+// Watch pings Redis now and then every interval until ctx is done, so that
+// Up and the Observer follow Redis even when no request needs it: every
+// document in memory, or Redis refusing every command from the start.
+func (r *Redis) Watch(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		_ = r.Ping(ctx) // counted and logged by do
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
 
 // Stats returns the counters so far.
 func (r *Redis) Stats() RedisStats {

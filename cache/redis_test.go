@@ -23,7 +23,7 @@ func newTestRedis(t *testing.T, url string, addrs []string, opts RedisOptions) *
 	if opts.Timeout == 0 {
 		opts.Timeout = testTimeout
 	}
-	c, err := NewRedisClient(url, addrs, "", opts.Timeout)
+	c, err := NewRedisClient(RedisClientOptions{URL: url, Addrs: addrs, Timeout: opts.Timeout})
 	if err != nil {
 		t.Fatalf("NewRedisClient: %v", err)
 	}
@@ -62,7 +62,7 @@ func TestNewRedisClient(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := NewRedisClient(tt.url, tt.addrs, "", testTimeout)
+			c, err := NewRedisClient(RedisClientOptions{URL: tt.url, Addrs: tt.addrs, Timeout: testTimeout})
 			if tt.wantErr {
 				if err == nil {
 					_ = c.Close()
@@ -160,7 +160,7 @@ func TestRedisAsyncBounded(t *testing.T) {
 
 func TestRedisCluster(t *testing.T) {
 	addrs := redistest.StartCluster(t, 3)
-	c, err := NewRedisClient("", addrs, "", testTimeout)
+	c, err := NewRedisClient(RedisClientOptions{Addrs: addrs, Timeout: testTimeout})
 	if err != nil {
 		t.Fatalf("NewRedisClient: %v", err)
 	}
@@ -218,7 +218,7 @@ func TestRedisCluster(t *testing.T) {
 func TestRedisSentinel(t *testing.T) {
 	master := redistest.Start(t)
 	sentinel := redistest.StartSentinel(t, master, "feeds")
-	c, err := NewRedisClient("", []string{sentinel.Addr()}, "feeds", testTimeout)
+	c, err := NewRedisClient(RedisClientOptions{Addrs: []string{sentinel.Addr()}, MasterName: "feeds", Timeout: testTimeout})
 	if err != nil {
 		t.Fatalf("NewRedisClient: %v", err)
 	}

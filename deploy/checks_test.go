@@ -127,7 +127,7 @@ func checkRefs(t *testing.T, o *objects) {
 
 // checkPodSecurity checks the pod runs as non-root, and that every
 // container has a read-only root, no capabilities, no privilege escalation,
-// and CPU and memory requests and limits.
+// and CPU, memory and ephemeral-storage requests and limits.
 func checkPodSecurity(t *testing.T, d *appsv1.Deployment) {
 	t.Helper()
 	pod := d.Spec.Template.Spec
@@ -148,7 +148,7 @@ func checkPodSecurity(t *testing.T, d *appsv1.Deployment) {
 		case sc.Capabilities == nil || !slices.Contains(sc.Capabilities.Drop, "ALL"):
 			t.Errorf("%s: capabilities not all dropped", where)
 		}
-		for _, name := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory} {
+		for _, name := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory, corev1.ResourceEphemeralStorage} {
 			if _, ok := c.Resources.Requests[name]; !ok {
 				t.Errorf("%s: no %s request", where, name)
 			}

@@ -39,6 +39,33 @@ type ServiceMonitor struct {
 	} `json:"spec"`
 }
 
+// PrometheusRule is the part of the Prometheus Operator's
+// monitoring.coreos.com/v1 PrometheusRule that the manifests use; its spec
+// is a Prometheus rules file.
+type PrometheusRule struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata"`
+	Spec              RuleFile `json:"spec"`
+}
+
+// RuleFile is a Prometheus rules file.
+type RuleFile struct {
+	Groups []struct {
+		Name     string `json:"name"`
+		Interval string `json:"interval,omitempty"`
+		Rules    []Rule `json:"rules"`
+	} `json:"groups"`
+}
+
+// Rule is one alerting rule of a RuleFile.
+type Rule struct {
+	Alert       string            `json:"alert"`
+	Expr        string            `json:"expr"`
+	For         string            `json:"for,omitempty"`
+	Labels      map[string]string `json:"labels,omitempty"`
+	Annotations map[string]string `json:"annotations,omitempty"`
+}
+
 // objects is one kustomization built and decoded into typed objects.
 type objects struct {
 	raw             [][]byte // every object as YAML
@@ -49,6 +76,7 @@ type objects struct {
 	pdbs            []*policyv1.PodDisruptionBudget
 	networkPolicies []*networkingv1.NetworkPolicy
 	serviceMonitors []*ServiceMonitor
+	prometheusRules []*PrometheusRule
 }
 
 // build runs kustomize on dir, as `kubectl apply -k` would, and decodes
@@ -93,6 +121,8 @@ func (o *objects) add(gvk string, b []byte) error {
 		o.networkPolicies, err = decode(b, o.networkPolicies)
 	case "monitoring.coreos.com/v1/ServiceMonitor":
 		o.serviceMonitors, err = decode(b, o.serviceMonitors)
+	case "monitoring.coreos.com/v1/PrometheusRule":
+		o.prometheusRules, err = decode(b, o.prometheusRules)
 	default:
 		return fmt.Errorf("no Go type for %s", gvk)
 	}

@@ -40,6 +40,29 @@ func instructions(t *testing.T, name string) [][2]string {
 	return out
 }
 
+// fromTags maps the image of each FROM line of a Dockerfile to the
+// comment line just above it (without "# "), where a pinned image names
+// its tag.
+func fromTags(t *testing.T, name string) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	prev := ""
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if rest, ok := strings.CutPrefix(line, "FROM "); ok {
+			if f := strings.Fields(rest); len(f) > 0 {
+				out[f[0]] = strings.TrimSpace(strings.TrimPrefix(prev, "#"))
+			}
+		}
+		prev = line
+	}
+	return out
+}
+
 // buildFlags are what every release build of the binary must use.
 func checkBuildFlags(t *testing.T, line string) {
 	t.Helper()
@@ -67,18 +90,40 @@ func TestDockerfile(t *testing.T) {
 			env[in[1]] = true
 		}
 	}
-	t.Run("base images pinned", func(t *testing.T) {
+	t.Run("base images pinned by digest, tag in a comment", func(t *testing.T) {
 		if len(froms) < 2 {
 			t.Fatalf("want a multi-stage build, got FROM %v", froms)
 		}
+		tags := fromTags(t, "../Dockerfile")
 		for _, img := range froms {
-			name := img[strings.LastIndex(img, "/")+1:]
-			if !strings.Contains(name, "@sha256:") && (!strings.Contains(name, ":") || strings.HasSuffix(name, ":latest")) {
-				t.Errorf("base image %s is not pinned to a tag", img)
+			name, digest, ok := strings.Cut(img, "@")
+			if !ok || !regexp.MustCompile(`^sha256:[0-9a-f]{64}$`).MatchString(digest) {
+				t.Errorf("base image %s is not pinned by a sha256 digest", img)
+				continue
+			}
+			// The comment names the tag the digest was taken from; the FROM
+			// line may repeat it (name:tag@digest), and Docker then uses the
+			// digest.
+			tag := tags[img]
+			repo := name[:strings.LastIndex(name, "/")+1] + strings.Split(name[strings.LastIndex(name, "/")+1:], ":")[0]
+			if !strings.HasPrefix(tag, repo+":") || (name != repo && name != tag) {
+				t.Errorf("FROM %s: the comment above names %q, want %s:<tag>", img, tag, repo)
 			}
 		}
-		if last := froms[len(froms)-1]; last != "gcr.io/distroless/static-debian12:nonroot" {
-			t.Errorf("final image %s, want gcr.io/distroless/static-debian12:nonroot", last)
+		if last := froms[len(froms)-1]; tags[last] != "gcr.io/distroless/static-debian12:nonroot" {
+			t.Errorf("final image %s (%s), want gcr.io/distroless/static-debian12:nonroot", last, tags[last])
+		}
+	})
+	t.Run("numeric non-root user", func(t *testing.T) {
+		var user string
+		for _, in := range ins {
+			if in[0] == "USER" {
+				user = in[1]
+			}
+		}
+		// runAsNonRoot can only check a numeric user.
+		if m := regexp.MustCompile(`^([0-9]+)(:[0-9]+)?$`).FindStringSubmatch(user); m == nil || m[1] == "0" {
+			t.Errorf("USER %q, want a numeric non-root uid such as 65532:65532", user)
 		}
 	})
 	t.Run("build line", func(t *testing.T) {

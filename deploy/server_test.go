@@ -44,6 +44,7 @@ func readServer(t *testing.T) *server {
 		FeedLimit:   20,
 		MaxLimit:    100,
 		Subscribers: subscribers.New(subscribers.Options{}),
+		Stats:       true,
 		Metrics:     http.NotFoundHandler(),
 	})
 	for _, p := range srv.Patterns() {

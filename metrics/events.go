@@ -20,9 +20,15 @@ func (m *Metrics) CacheRequest(tier, result string) {
 	).Inc()
 }
 
-// SetCacheBytes records that tier now holds n bytes.
+// SetCacheBytes records that tier now holds n bytes. Only TierMemory is
+// recorded: what one replica wrote says little of what a shared Redis
+// holds, which the Redis server reports itself (INFO memory, or
+// redis_exporter's redis_memory_used_bytes).
 func (m *Metrics) SetCacheBytes(tier string, n int64) {
-	m.cacheBytes.WithLabelValues(oneOf(tier, TierMemory, TierRedis)).Set(float64(n))
+	if tier != TierMemory {
+		return
+	}
+	m.cacheBytes.WithLabelValues(TierMemory).Set(float64(n))
 }
 
 // ObserveRender counts one rendered document in format ("rss", "atom",
@@ -33,7 +39,7 @@ func (m *Metrics) ObserveRender(format string, d time.Duration) {
 	m.renderDuration.WithLabelValues(format).Observe(d.Seconds())
 }
 
-// SetRedisUp records whether the last Redis operation succeeded.
+// SetRedisUp records whether Redis commands succeed.
 func (m *Metrics) SetRedisUp(up bool) {
 	m.redisUp.Set(boolFloat(up))
 }

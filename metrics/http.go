@@ -3,6 +3,7 @@ package metrics
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -108,16 +109,16 @@ func newHTTPMetrics(f promauto.Factory) httpMetrics {
 	h := httpMetrics{
 		requests: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "feedwire_http_requests_total",
-			Help: "HTTP requests by route pattern, method (GET, HEAD, POST, OTHER) and status code.",
+			Help: "HTTP requests by route (the path of a ServeMux pattern, or unmatched), method (GET, HEAD, POST, OTHER) and status code.",
 		}, []string{"route", "method", "code"}),
 		duration: f.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "feedwire_http_request_duration_seconds",
-			Help:    "Time from receiving a request to its handler returning, by route pattern.",
+			Help:    "Time from receiving a request to its handler returning, by route (the path of a ServeMux pattern, or unmatched).",
 			Buckets: durationBuckets(),
 		}, []string{"route"}),
 		size: f.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "feedwire_http_response_size_bytes",
-			Help:    "Response body bytes written, by route pattern.",
+			Help:    "Response body bytes written, by route (the path of a ServeMux pattern, or unmatched).",
 			Buckets: prometheus.ExponentialBuckets(256, 4, 9),
 		}, []string{"route"}),
 		inFlight: f.NewGauge(prometheus.GaugeOpts{
@@ -138,7 +139,9 @@ type route struct {
 	counters [numMethods][numCodes]atomic.Pointer[prometheus.Counter]
 }
 
-func (h *httpMetrics) route(name string) *route {
+// route returns the children of the route label of pattern.
+func (h *httpMetrics) route(pattern string) *route {
+	name := routeLabel(pattern)
 	return &route{
 		name:     name,
 		requests: h.requests,
@@ -170,16 +173,29 @@ func (rt *route) observe(method string, rec *recorder, start time.Time) {
 	rt.size.Observe(float64(rec.size))
 }
 
+// routeLabel returns the route label of a ServeMux pattern: its path
+// ("/categories/{name}/feed.xml" for "GET /categories/{name}/feed.xml"),
+// since the method label has the method.
+func routeLabel(pattern string) string {
+	if _, path, ok := strings.Cut(pattern, " "); ok {
+		return strings.TrimLeft(path, " \t")
+	}
+	return pattern
+}
+
 // observe records one finished request of a route with no cached children.
 func (h *httpMetrics) observe(pattern, method string, rec *recorder, start time.Time) {
+	pattern = routeLabel(pattern)
 	h.requests.WithLabelValues(pattern, methodName(methodIndex(method)), strconv.Itoa(rec.status())).Inc()
 	h.duration.WithLabelValues(pattern).Observe(time.Since(start).Seconds())
 	h.size.WithLabelValues(pattern).Observe(float64(rec.size))
 }
 
-// Route returns next instrumented under the route label pattern, which must
+// Route returns next instrumented under the route of pattern, which must
 // be the ServeMux pattern next is registered with (such as
-// "GET /categories/{category}/feed.xml"), never a request path. Call it once
+// "GET /categories/{category}/feed.xml"), never a request path. The route
+// label is the pattern's path ("/categories/{category}/feed.xml"): the
+// method label has the request's method. Call it once
 // per route when building the mux:
 //
 //	mux.Handle(p, m.Route(p, h))

@@ -12,6 +12,7 @@ import (
 
 const (
 	catPattern = "GET /categories/{category}/feed.xml"
+	catRoute   = "/categories/{category}/feed.xml" // the route label of catPattern
 	catPath    = "/categories/zhuzhouribao/feed.xml"
 )
 
@@ -35,13 +36,13 @@ func TestRequestsCounted(t *testing.T) {
 		route, mlabel      string
 		code               string
 	}{
-		{"matched GET", "GET", catPath, catPattern, "GET", "200"},
-		{"HEAD on GET pattern", "HEAD", catPath, catPattern, "HEAD", "200"},
+		{"matched GET", "GET", catPath, catRoute, "GET", "200"},
+		{"HEAD on GET pattern", "HEAD", catPath, catRoute, "HEAD", "200"},
 		{"not found", "GET", "/nope/secret", RouteUnmatched, "GET", "404"},
 		{"wrong method", "POST", catPath, RouteUnmatched, "POST", "405"},
 		{"unusual method", "BREW", "/teapot", "/teapot", "OTHER", "418"},
 		{"PUT is OTHER", "PUT", "/teapot", "/teapot", "OTHER", "418"},
-		{"pattern not wrapped by Route", "GET", "/bare", "GET /bare", "GET", "200"},
+		{"pattern not wrapped by Route", "GET", "/bare", "/bare", "GET", "200"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,7 +95,7 @@ func TestWrappedWriterBetweenCountsOnce(t *testing.T) {
 	if got := testutil.CollectAndCount(m.http.requests); got != 1 {
 		t.Errorf("request series = %d, want 1", got)
 	}
-	labels := map[string]string{"route": catPattern, "method": "GET", "code": "304"}
+	labels := map[string]string{"route": catRoute, "method": "GET", "code": "304"}
 	if got := sample(t, reg, "feedwire_http_requests_total", labels); got != 1 {
 		t.Errorf("requests%v = %v, want 1", labels, got)
 	}
@@ -108,7 +109,7 @@ func TestRouteAlone(t *testing.T) {
 	for range 3 {
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, catPath, nil))
 	}
-	labels := map[string]string{"route": catPattern, "method": "GET", "code": "304"}
+	labels := map[string]string{"route": catRoute, "method": "GET", "code": "304"}
 	if got := sample(t, reg, "feedwire_http_requests_total", labels); got != 3 {
 		t.Errorf("requests%v = %v, want 3", labels, got)
 	}
@@ -144,7 +145,7 @@ func TestResponseSize(t *testing.T) {
 	m, reg := newTest(t)
 	body := strings.Repeat("a", 1000)
 	newMux(m, body).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, catPath, nil))
-	s := series(t, reg, "feedwire_http_response_size_bytes", map[string]string{"route": catPattern})
+	s := series(t, reg, "feedwire_http_response_size_bytes", map[string]string{"route": catRoute})
 	if got := s.GetHistogram().GetSampleSum(); got != 1000 {
 		t.Errorf("size sum = %v, want 1000", got)
 	}
@@ -195,7 +196,7 @@ func TestPanicCountsAs500(t *testing.T) {
 	if got := testutil.ToFloat64(m.http.inFlight); got != 0 {
 		t.Errorf("in flight after panic = %v, want 0", got)
 	}
-	labels := map[string]string{"route": "GET /x", "code": "500"}
+	labels := map[string]string{"route": "/x", "code": "500"}
 	if got := sample(t, reg, "feedwire_http_requests_total", labels); got != 1 {
 		t.Errorf("requests%v = %v, want 1", labels, got)
 	}
@@ -234,7 +235,7 @@ func TestWriterKeepsFlushAndUnwrap(t *testing.T) {
 	if deadlineErr != nil || !under.deadline.Equal(dl) {
 		t.Errorf("SetWriteDeadline: err %v, deadline %v; want it to reach the connection", deadlineErr, under.deadline)
 	}
-	labels := map[string]string{"route": "GET /x", "code": "200"}
+	labels := map[string]string{"route": "/x", "code": "200"}
 	if got := sample(t, reg, "feedwire_http_requests_total", labels); got != 1 {
 		t.Errorf("requests%v = %v, want 1", labels, got)
 	}

@@ -90,24 +90,24 @@ func New(reg *prometheus.Registry, version string) *Metrics {
 		http:     newHTTPMetrics(f),
 		cacheRequests: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "feedwire_cache_requests_total",
-			Help: "Cache lookups by tier (memory, redis) and result (hit, miss, error).",
+			Help: "Cache lookups by tier (memory, redis) and result: hit, miss, error (a failed Redis command of any kind), skip (Redis not asked while its circuit breaker is open).",
 		}, []string{"tier", "result"}),
 		cacheBytes: f.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "feedwire_cache_bytes",
-			Help: "Bytes held by a cache tier, as last reported by it.",
+			Help: "Bytes held by the in-process cache tier (tier memory; Redis memory is the Redis server's own metric).",
 		}, []string{"tier"}),
 		renders: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "feedwire_renders_total",
-			Help: "Feed documents rendered, by format.",
+			Help: "Documents rendered, by format (rss, atom, json, opml, html).",
 		}, []string{"format"}),
 		renderDuration: f.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "feedwire_render_duration_seconds",
-			Help:    "Time to render one feed document, by format.",
+			Help:    "Time to render one document, by format (rss, atom, json, opml, html).",
 			Buckets: durationBuckets(),
 		}, []string{"format"}),
 		redisUp: f.NewGauge(prometheus.GaugeOpts{
 			Name: "feedwire_redis_up",
-			Help: "1 if the last Redis operation succeeded, 0 if it failed or Redis is not configured.",
+			Help: "1 while Redis commands succeed (one has succeeded and the circuit breaker is closed); 0 before the first success, while the breaker is open (commands failing), or when Redis is not configured.",
 		}),
 		posts: f.NewGauge(prometheus.GaugeOpts{
 			Name: "feedwire_posts",
@@ -115,7 +115,7 @@ func New(reg *prometheus.Registry, version string) *Metrics {
 		}),
 		feeds: f.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "feedwire_feeds",
-			Help: "Feeds in the snapshot being served, by kind (site, category, tag).",
+			Help: "Feeds in the snapshot being served, by kind (site, category, tag, other).",
 		}, []string{"kind"}),
 		postProblems: f.NewGauge(prometheus.GaugeOpts{
 			Name: "feedwire_post_problems",
@@ -131,7 +131,7 @@ func New(reg *prometheus.Registry, version string) *Metrics {
 		}),
 		reloads: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "feedwire_reloads_total",
-			Help: "Snapshot reloads by result (ok, unchanged, error).",
+			Help: "Snapshot reloads by result: ok (a new snapshot served), unchanged (nothing new), error (the previous snapshot kept).",
 		}, []string{"result"}),
 		reloadDuration: f.NewHistogram(prometheus.HistogramOpts{
 			Name:    "feedwire_reload_duration_seconds",
@@ -140,7 +140,7 @@ func New(reg *prometheus.Registry, version string) *Metrics {
 		}),
 		websubPings: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "feedwire_websub_pings_total",
-			Help: "WebSub hub notifications sent, by result (ok, error).",
+			Help: "WebSub hub notifications by result: ok (sent), error (failed), dropped (a feed URL dropped from the full queue).",
 		}, []string{"result"}),
 		websubQueue: f.NewGauge(prometheus.GaugeOpts{
 			Name: "feedwire_websub_queue_length",
@@ -154,8 +154,8 @@ func New(reg *prometheus.Registry, version string) *Metrics {
 // initSeries creates the series of every fixed label combination at zero, so
 // rate() and absent() work from the first scrape.
 func (m *Metrics) initSeries() {
+	m.cacheBytes.WithLabelValues(TierMemory)
 	for _, tier := range []string{TierMemory, TierRedis} {
-		m.cacheBytes.WithLabelValues(tier)
 		for _, result := range []string{ResultHit, ResultMiss, ResultError, ResultSkip} {
 			m.cacheRequests.WithLabelValues(tier, result)
 		}

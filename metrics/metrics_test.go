@@ -146,7 +146,7 @@ func TestFixedSeriesExistAtZero(t *testing.T) {
 		want int
 	}{
 		{"cache requests tier x result", m.cacheRequests, 8},
-		{"cache bytes per tier", m.cacheBytes, 2},
+		{"cache bytes of the memory tier only", m.cacheBytes, 1},
 		{"feeds per kind", m.feeds, 3},
 		{"reload results", m.reloads, 3},
 		{"websub results", m.websubPings, 3},

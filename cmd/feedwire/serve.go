@@ -49,6 +49,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, h *hooks) e
 		}
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", deps.metricsHandler)
+		if deps.stats != nil {
+			mux.Handle("GET /stats.json", deps.stats)
+		}
 		servers = append(servers, newHTTPServer(mux, log))
 		listeners = append(listeners, mln)
 	}
@@ -68,6 +71,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, h *hooks) e
 	loadCtx, stopLoading := context.WithCancel(ctx)
 	defer stopLoading()
 	go deps.loop.Run(loadCtx)
+	go deps.watchRedis(loadCtx)
 	if deps.hub != nil {
 		go deps.hub.Run(loadCtx)
 	}

@@ -32,7 +32,9 @@ type deps struct {
 	server         *server.Server
 	tiered         *cache.Tiered
 	redis          redis.UniversalClient
+	remote         *cache.Redis // nil without Redis
 	subscribers    *subscriberCounts
+	stats          http.Handler      // GET /stats.json on the metrics listener; nil: not there
 	hub            *websub.Publisher // nil without FEEDWIRE_WEBSUB_HUB
 	loop           *reload.Loop
 }
@@ -40,6 +42,9 @@ type deps struct {
 // newDeps builds everything serve needs from cfg; loaded, when not nil, is
 // called after every snapshot swap.
 func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded func()) (*deps, error) {
+	if err := checkStats(cfg); err != nil {
+		return nil, err
+	}
 	reg := prometheus.NewRegistry()
 	m := metrics.New(reg, version)
 	d := &deps{metrics: m, metricsHandler: m.Handler()}
@@ -48,14 +53,16 @@ func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded fu
 	mem := cache.NewMemory(int64(cfg.MemoryCacheBytes), obs)
 	var remote *cache.Redis
 	if cfg.RedisConfigured() {
-		client, err := cache.NewRedisClient(cfg.RedisURL, cfg.RedisAddrs, cfg.RedisMasterName, cfg.RedisTimeout)
+		client, err := cache.NewRedisClient(redisClientOptions(cfg))
 		if err != nil {
 			return nil, err
 		}
 		d.redis = client
 		redis.SetLogger(redisLogger{log}) // its own errors are logged, rate-limited, by package cache
 		remote = cache.NewRedis(client, cache.RedisOptions{TTL: cfg.RedisTTL, Timeout: cfg.RedisTimeout, Logger: log, Observer: obs})
-		log.Info("shared cache", "redis", redactRedis(cfg))
+		d.remote = remote
+		log.Info("shared cache", "redis", redactRedis(cfg), "tls", redisTLS(cfg), "user", cfg.RedisUsername,
+			"password_file", cfg.RedisPasswordFile)
 	}
 	d.tiered = cache.NewTiered(mem, remote, cache.TieredOptions{FillTimeout: cfg.RenderTimeout})
 	d.subscribers = newSubscriberCounts(ctx, reg, d.redis, log)
@@ -71,6 +78,7 @@ func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded fu
 		Cache:         d.tiered,
 		Versions:      fleet.NewVersions(d.redis, cfg.RedisTTL, cfg.RedisTimeout, log),
 		Subscribers:   d.subscribers.store,
+		Stats:         cfg.Stats == statsMain,
 		ObserveRender: m.ObserveRender,
 		Instrument:    m.Route,
 		Outer:         m.Unmatched,
@@ -79,6 +87,9 @@ func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded fu
 		o.Metrics = d.metricsHandler
 	}
 	d.server = server.New(o)
+	if cfg.Stats == statsMetrics {
+		d.stats = d.server.StatsHandler()
+	}
 
 	revisions := fleet.NewRevisions(d.redis, log)
 	tombstones := fleet.NewTombstones(cfg.TombstoneDays, d.redis, log)
@@ -105,6 +116,58 @@ func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded fu
 // bundled example site.
 func source(cfg config.Config) reload.Source {
 	return reload.Source{Dir: cfg.PostsDir, FS: example.FS(), Site: cfg.Site, MaxPostBytes: int64(cfg.MaxPostBytes)}
+}
+
+// Values of FEEDWIRE_STATS: where /stats.json is served.
+const (
+	statsMain    = "main"    // on FEEDWIRE_ADDR, with the feeds
+	statsMetrics = "metrics" // on FEEDWIRE_METRICS_ADDR, with /metrics
+	statsOff     = "off"     // nowhere; feedwire_subscribers still counts
+)
+
+// checkStats rejects a FEEDWIRE_STATS that cannot work.
+func checkStats(cfg config.Config) error {
+	switch cfg.Stats {
+	case statsMain, statsOff:
+		return nil
+	case statsMetrics:
+		if cfg.MetricsAddr == "" {
+			return fmt.Errorf("config: %s_STATS=metrics needs %s_METRICS_ADDR", config.Prefix, config.Prefix)
+		}
+		return nil
+	}
+	return fmt.Errorf("config: %s_STATS=%q: want main, metrics or off", config.Prefix, cfg.Stats)
+}
+
+// redisCheckEvery is how often the Redis tier is pinged, so that
+// feedwire_redis_up follows Redis when no request needs it.
+const redisCheckEvery = 5 * time.Second
+
+// watchRedis pings Redis until ctx is done; it returns at once without Redis.
+func (d *deps) watchRedis(ctx context.Context) {
+	if d.remote != nil {
+		d.remote.Watch(ctx, redisCheckEvery)
+	}
+}
+
+// redisClientOptions are the Redis settings of cfg.
+func redisClientOptions(cfg config.Config) cache.RedisClientOptions {
+	return cache.RedisClientOptions{
+		URL:           cfg.RedisURL,
+		Addrs:         cfg.RedisAddrs,
+		MasterName:    cfg.RedisMasterName,
+		Timeout:       cfg.RedisTimeout,
+		Username:      cfg.RedisUsername,
+		PasswordFile:  cfg.RedisPasswordFile,
+		TLS:           cfg.RedisTLS,
+		CAFile:        cfg.RedisCAFile,
+		TLSServerName: cfg.RedisTLSServerName,
+	}
+}
+
+// redisTLS reports whether cfg reaches Redis over TLS.
+func redisTLS(cfg config.Config) bool {
+	return strings.HasPrefix(cfg.RedisURL, "rediss://") || cfg.RedisTLS || cfg.RedisCAFile != "" || cfg.RedisTLSServerName != ""
 }
 
 // close releases the cache tiers.

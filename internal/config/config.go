@@ -45,6 +45,13 @@ type Config struct {
 	RedisTTL         time.Duration `envconfig:"REDIS_TTL" default:"24h" desc:"lifetime of documents in Redis"`
 	RedisTimeout     time.Duration `envconfig:"REDIS_TIMEOUT" default:"50ms" desc:"dial, read and write timeout for Redis"`
 
+	RedisUsername      string `envconfig:"REDIS_USERNAME" desc:"Redis ACL user (empty: the default user)"`
+	RedisPasswordFile  string `envconfig:"REDIS_PASSWORD_FILE" desc:"file holding the Redis password, such as a mounted Secret; read again for each new connection"`
+	RedisTLS           bool   `envconfig:"REDIS_TLS" default:"false" desc:"TLS to REDIS_ADDRS (a URL asks for it with rediss://)"`
+	RedisCAFile        string `envconfig:"REDIS_CA_FILE" desc:"PEM file of the authorities signing the Redis certificates (default: the system's; implies REDIS_TLS)"`
+	RedisTLSServerName string `envconfig:"REDIS_TLS_SERVER_NAME" desc:"name the Redis certificates must carry (default: the host dialled; implies REDIS_TLS)"`
+	Stats              string `envconfig:"STATS" default:"main" desc:"where /stats.json is served: main (on ADDR), metrics (on METRICS_ADDR) or off"`
+
 	ReloadInterval time.Duration `envconfig:"RELOAD_INTERVAL" default:"1m" desc:"poll interval for posts changes (0: off)"`
 	WebSubHub      string        `envconfig:"WEBSUB_HUB" desc:"WebSub hub URL announced in feeds"`
 	TombstoneDays  int           `envconfig:"TOMBSTONE_DAYS" default:"7" desc:"days a removed post stays in its feeds as an RFC 6721 deleted entry (0: none)"`

@@ -1,6 +1,6 @@
 // Package redistest runs real redis-server processes for tests: a single
-// server that can be killed and restarted mid-test, and a small Redis
-// Cluster. Tests skip when redis-server is not installed, and fail instead
+// server that can be killed and restarted mid-test, with a password, ACL
+// users or TLS if asked, a small Redis Cluster and a Sentinel. Tests skip when redis-server is not installed, and fail instead
 // when the environment variable CI is non-empty.
 package redistest
 
@@ -30,6 +30,9 @@ type Server struct {
 	pre  []string // arguments before the defaults (a config file)
 	args []string // arguments after them
 
+	password string    // the default user's password, if any
+	tls      *tlsFiles // nil: plain TCP
+
 	mu     sync.Mutex
 	proc   *os.Process   // nil when not running
 	exited chan struct{} // closed when proc has exited and been reaped
@@ -40,16 +43,23 @@ type Server struct {
 // the test ends.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	return startServer(t, false, nil, nil)
+	return startServer(t, false, nil, nil, Options{})
 }
 
 // startServer starts a Server with extra arguments before (pre) and after
-// (args) the defaults; with bus set the port's cluster bus port
-// (port+10000) is free too.
-func startServer(t testing.TB, bus bool, pre, args []string) *Server {
+// (args) the defaults, and the password, users and TLS of o; with bus set
+// the port's cluster bus port (port+10000) is free too.
+func startServer(t testing.TB, bus bool, pre, args []string, o Options) *Server {
 	t.Helper()
 	bin := lookPath(t, "redis-server")
-	s := &Server{t: t, bin: bin, dir: t.TempDir(), pre: pre, args: args}
+	s := &Server{t: t, bin: bin, dir: t.TempDir(), pre: pre, password: o.Password}
+	s.args = append(o.authArgs(), args...)
+	if o.TLS {
+		s.tls = o.files
+		if s.tls == nil {
+			s.tls = makeTLS(t)
+		}
+	}
 	t.Cleanup(s.Kill)
 	var err error
 	for range 3 { // a free port can be taken between probe and bind
@@ -68,12 +78,14 @@ func startServer(t testing.TB, bus bool, pre, args []string) *Server {
 // Addr returns the server's host:port.
 func (s *Server) Addr() string { return "127.0.0.1:" + strconv.Itoa(s.port) }
 
-// URL returns the server's redis:// URL.
-func (s *Server) URL() string { return "redis://" + s.Addr() }
+// URL returns the server's URL, without credentials: redis://, or
+// rediss:// with TLS.
+func (s *Server) URL() string { return s.scheme() + "://" + s.Addr() }
 
-// Client returns a new client of the server, closed when the test ends.
+// Client returns a new client of the server as its default user (with the
+// password and TLS settings it needs), closed when the test ends.
 func (s *Server) Client() *redis.Client {
-	c := redis.NewClient(&redis.Options{Addr: s.Addr()})
+	c := redis.NewClient(s.options())
 	s.t.Cleanup(func() { _ = c.Close() })
 	return c
 }
@@ -107,8 +119,8 @@ func (s *Server) start() error {
 	defer s.mu.Unlock()
 	args := append(slices.Clone(s.pre),
 		"--save", "", "--appendonly", "no",
-		"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
-		"--dir", s.dir)
+		"--bind", "127.0.0.1", "--dir", s.dir)
+	args = append(args, s.portArgs()...)
 	args = append(args, s.args...)
 	logPath := filepath.Join(s.dir, "redis.log")
 	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
@@ -126,7 +138,7 @@ func (s *Server) start() error {
 	exited := make(chan struct{})
 	var waitErr error
 	go func() { waitErr = cmd.Wait(); close(exited) }()
-	err = waitPing(s.Addr(), exited)
+	err = waitPing(s.Addr(), s.TLSConfig(), exited)
 	if err != nil {
 		_ = cmd.Process.Kill()
 		<-exited

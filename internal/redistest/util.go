@@ -2,6 +2,7 @@ package redistest
 
 import (
 	"bufio"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -56,12 +57,12 @@ func freePort(bus bool) (int, error) {
 	return 0, errors.New("find a free port pair: none found")
 }
 
-// waitPing polls addr with PING until it answers PONG, the process exits
-// or startTimeout passes.
-func waitPing(addr string, exited <-chan struct{}) error {
+// waitPing polls addr with PING (over TLS with a non-nil tc) until it
+// answers, the process exits or startTimeout passes.
+func waitPing(addr string, tc *tls.Config, exited <-chan struct{}) error {
 	deadline := time.Now().Add(startTimeout)
 	for {
-		err := ping(addr)
+		err := pingTLS(addr, tc)
 		if err == nil {
 			return nil
 		}
@@ -77,8 +78,19 @@ func waitPing(addr string, exited <-chan struct{}) error {
 }
 
 // ping sends one PING over a fresh connection.
-func ping(addr string) error {
-	c, err := net.DialTimeout("tcp", addr, time.Second)
+func ping(addr string) error { return pingTLS(addr, nil) }
+
+// pingTLS sends one PING over a fresh connection, over TLS with a non-nil
+// tc. A server that asks for a password first (NOAUTH) is answering too.
+func pingTLS(addr string, tc *tls.Config) error {
+	d := &net.Dialer{Timeout: time.Second}
+	var c net.Conn
+	var err error
+	if tc != nil {
+		c, err = tls.DialWithDialer(d, "tcp", addr, tc)
+	} else {
+		c, err = d.Dial("tcp", addr)
+	}
 	if err != nil {
 		return err
 	}
@@ -91,7 +103,7 @@ func ping(addr string) error {
 	if err != nil {
 		return err
 	}
-	if !strings.HasPrefix(line, "+PONG") {
+	if !strings.HasPrefix(line, "+PONG") && !strings.HasPrefix(line, "-NOAUTH") {
 		return fmt.Errorf("PING answered %q", strings.TrimSpace(line))
 	}
 	return nil

@@ -71,6 +71,7 @@ func startServer(t testing.TB, env map[string]string) *testServer {
 		Cache:       cache.NewTiered(cache.NewMemory(64<<20, nil), nil, cache.TieredOptions{}),
 		Versions:    fleet.NewVersions(nil, time.Hour, time.Second, nil),
 		Subscribers: store,
+		Stats:       true,
 	})
 	if _, err := s.Swap(snap); err != nil {
 		t.Fatal(err)

@@ -51,7 +51,7 @@ func (s *Server) routes(handle func(pattern string, h http.Handler)) {
 	if s.metrics != nil {
 		handle("GET /metrics", s.metrics)
 	}
-	if s.subscribers != nil {
+	if s.subscribers != nil && s.stats {
 		handle("GET /stats.json", http.HandlerFunc(s.serveStats))
 	}
 	handle("GET /{$}", s.ready(s.serveHome))

@@ -53,6 +53,7 @@ type Options struct {
 	Cache       Cache
 	Versions    Versions     // nil: no deltas
 	Subscribers Subscribers  // nil: not counted, no /stats.json
+	Stats       bool         // serve GET /stats.json; false: StatsHandler serves it elsewhere, or nothing does
 	Metrics     http.Handler // GET /metrics; nil: served elsewhere
 	// ObserveRender records the time a document took to render.
 	ObserveRender func(format string, d time.Duration)
@@ -68,6 +69,7 @@ type Server struct {
 	cache         Cache
 	versions      Versions
 	subscribers   Subscribers
+	stats         bool
 	state         atomic.Pointer[state]
 	feedLimit     int
 	maxLimit      int
@@ -89,6 +91,7 @@ func New(o Options) *Server {
 		cache:       o.Cache,
 		versions:    o.Versions,
 		subscribers: o.Subscribers,
+		stats:       o.Stats,
 		feedLimit:   o.FeedLimit,
 		maxLimit:    o.MaxLimit,
 		cacheControl: []string{"public, max-age=" + strconv.Itoa(o.MaxAge) +

@@ -131,6 +131,15 @@ type statsFeed struct {
 	Subscribers map[string]int `json:"subscribers"` // by aggregator
 }
 
+// StatsHandler returns the handler of GET /stats.json, for a listener
+// other than Handler's; nil when subscribers are not counted.
+func (s *Server) StatsHandler() http.Handler {
+	if s.subscribers == nil {
+		return nil
+	}
+	return http.HandlerFunc(s.serveStats)
+}
+
 // serveStats answers GET /stats.json: subscriber counts per feed document
 // and aggregator, and totals, merged from every replica when Redis is
 // configured and answers quickly.
