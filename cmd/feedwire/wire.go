@@ -82,11 +82,12 @@ func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded fu
 
 	revisions := fleet.NewRevisions(d.redis, log)
 	tombstones := fleet.NewTombstones(cfg.TombstoneDays, d.redis, log)
+	modified := fleet.NewModified(d.redis, log)
 	lo := reload.Options{
 		Interval: cfg.ReloadInterval,
 		Amend: func(prev, next *feed.Snapshot, now time.Time) *feed.Snapshot {
 			diff := fleet.DiffPosts(prev, next)
-			return tombstones.Apply(diff, revisions.Apply(diff, now), now)
+			return modified.Apply(tombstones.Apply(diff, revisions.Apply(diff, now), now), now)
 		},
 		NextChange: tombstones.NextExpiry,
 		Loaded:     loaded,

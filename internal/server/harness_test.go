@@ -72,6 +72,8 @@ func startServer(t testing.TB, env map[string]string) *testServer {
 		Versions:    fleet.NewVersions(nil, time.Hour, time.Second, nil),
 		Subscribers: store,
 	})
+	// Feed versions get their times as cmd/feedwire's wiring gives them.
+	snap = fleet.NewModified(nil, nil).Apply(snap, time.Now())
 	if _, err := s.Swap(snap); err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/feedwire/feedwire/feed"
 )
@@ -52,12 +53,10 @@ func newState(snap *feed.Snapshot, limit int, hubLink string) (*state, error) {
 		}
 		st.feeds[f] = m
 	}
-	modTime := snap.SiteFeed().Updated(-1)
 	var err error
-	if st.opml, err = newStatic("opml", "text/x-opml; charset=utf-8", snap.RenderOPML); err != nil {
+	if st.opml, err = newStatic("opml", "text/x-opml; charset=utf-8", snap.SiteFeed().Modified(), snap.RenderOPML); err != nil {
 		return nil, err
 	}
-	st.opml.doc.modTime = modTime
 	return st, nil
 }
 
@@ -71,13 +70,20 @@ func feedDocument(snap *feed.Snapshot, f *feed.Feed, format feed.Format, limit i
 	return pageDocument(snap, f, format, feed.Paging{Size: limit, Page: 1}, hubLink)
 }
 
-// newStatic renders a document now and validates it by its bytes.
-func newStatic(format, contentType string, render func(io.Writer) error) (static, error) {
+// newStatic renders a document now and validates it by its bytes and its
+// Last-Modified, modTime (the site feed's: every post shows in it), so that
+// the one never changes while the ETag stays.
+func newStatic(format, contentType string, modTime time.Time, render func(io.Writer) error) (static, error) {
 	var buf bytes.Buffer
 	if err := render(&buf); err != nil {
 		return static{}, fmt.Errorf("render %s: %w", format, err)
 	}
-	sum := sha256.Sum256(buf.Bytes())
+	h := sha256.New()
+	h.Write(buf.Bytes())
+	if !modTime.IsZero() {
+		h.Write([]byte(modTime.UTC().Format(time.RFC3339)))
+	}
+	sum := h.Sum(nil)
 	validator := format + "-" + hex.EncodeToString(sum[:16])
 	b := buf.Bytes()
 	return static{
@@ -85,6 +91,7 @@ func newStatic(format, contentType string, render func(io.Writer) error) (static
 			validator:   validator,
 			contentType: contentType,
 			format:      format,
+			modTime:     modTime,
 			render:      func(w io.Writer) error { _, err := w.Write(b); return err },
 		},
 		tags: newETags(validator),
