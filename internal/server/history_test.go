@@ -39,7 +39,7 @@ func TestHistoryRoutes(t *testing.T) {
 	ts, _ := historySite(t)
 	const tag = "/tags/%E6%A0%AA%E6%B4%B2%E6%97%A5%E6%8A%A5%E6%96%B0%E9%97%BB"
 	tests := []struct {
-		path      string
+		path string
 		want int
 		// No document is promised immutable: a closed month's archive
 		// changes when a post is backdated into it or removed from it.
