@@ -85,11 +85,10 @@ func (pg Paging) pageLinks(base string, pages int) []link {
 }
 
 // PageValidator returns a strong validator for page pg of f in format: its
-// posts' content hashes and revision times, the page, the page count and
-// what the page links to, on page 1 the deleted entries it shows, and the
-// time the feed's version was first seen, its Last-Modified (see
-// Modified), so that each page has its own ETag and cache keys and its
-// Last-Modified never changes while its ETag stays.
+// posts' content hashes and revision times (which show as their updated),
+// the page, the page count and what the page links to, and on page 1 the
+// deleted entries it shows, so that each page has its own ETag and cache
+// keys and an ETag names one byte sequence.
 func (s *Snapshot) PageValidator(f *Feed, format Format, pg Paging) string {
 	h := sha256.New()
 	b := make([]byte, 0, 128)
@@ -103,10 +102,6 @@ func (s *Snapshot) PageValidator(f *Feed, format Format, pg Paging) string {
 		if len(f.tombstones) > 0 {
 			b = append(b, f.Validator(format.String(), 0)...) // covers the deleted entries page 1 shows
 		}
-	}
-	if !f.modified.IsZero() {
-		b = append(b, "\x00modified"...)
-		b = appendInts(b, int(f.modified.Unix()))
 	}
 	h.Write(b)
 	writePosts(h, pg.page(f.Posts))

@@ -31,7 +31,6 @@ type Feed struct {
 	identity   [32]byte    // hash of the site settings, kind, key and URLName: what archives are named by
 	seed       [32]byte    // identity and the display name
 	tombstones []Tombstone // deleted entries its RSS and Atom documents show
-	modified   time.Time   // when this version of the feed was first seen; zero when not recorded
 }
 
 // Snapshot is an immutable index of loaded posts. It is safe for concurrent

@@ -70,6 +70,7 @@ func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded fu
 		Log:           log,
 		Cache:         d.tiered,
 		Versions:      fleet.NewVersions(d.redis, cfg.RedisTTL, cfg.RedisTimeout, log),
+		Modified:      fleet.NewModified(d.redis, log),
 		Subscribers:   d.subscribers.store,
 		ObserveRender: m.ObserveRender,
 		Instrument:    m.Route,
@@ -82,12 +83,11 @@ func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded fu
 
 	revisions := fleet.NewRevisions(d.redis, log)
 	tombstones := fleet.NewTombstones(cfg.TombstoneDays, d.redis, log)
-	modified := fleet.NewModified(d.redis, log)
 	lo := reload.Options{
 		Interval: cfg.ReloadInterval,
 		Amend: func(prev, next *feed.Snapshot, now time.Time) *feed.Snapshot {
 			diff := fleet.DiffPosts(prev, next)
-			return modified.Apply(tombstones.Apply(diff, revisions.Apply(diff, now), now), now)
+			return tombstones.Apply(diff, revisions.Apply(diff, now), now)
 		},
 		NextChange: tombstones.NextExpiry,
 		Loaded:     loaded,

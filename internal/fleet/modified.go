@@ -7,101 +7,116 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/feedwire/feedwire/feed"
 )
 
 const (
-	// modifiedKey is the Redis sorted set of feed versions: each member a
-	// feed's version (feed.Feed.Version), scored by the Unix second it was
-	// first seen.
+	// modifiedKey is the Redis sorted set of served documents' validators,
+	// each scored by the Unix second it was first seen in its current
+	// incarnation.
 	modifiedKey = "feedwire:v1:modified:set"
-	// maxModified bounds the versions Redis keeps: the most recent. A
-	// version dropped while still served is only seen anew by replicas
-	// started later: a later Last-Modified and a new ETag, never a wrong 304.
+	// maxModified bounds the validators Redis keeps: the most recent. One
+	// dropped while still served is only seen anew by replicas started
+	// later: a later Last-Modified, never a wrong 304.
 	maxModified = 100000
 	// modifiedTimeout bounds the Redis round trip of one swap.
 	modifiedTimeout = time.Second
 )
 
-// Modified records when each version of each feed was first seen, the
-// Last-Modified of the feed's documents: whatever changes a feed's bytes (a
-// post added, backdated, edited or removed) gives it a new version, so its
-// time moves forward, and always past the time of the version it replaces.
-// With Redis, the first replica to see a version records its time and
-// every replica serves that time; without Redis, or while it fails, each
-// replica uses its own, later for a replica that saw the change later, so
-// that a replica may answer 200 where another would answer 304, never the
-// reverse.
+// Doc is a document served at every swap, by the place it is served at
+// (a feed in a format, the OPML list, the index page), with its validator.
+type Doc struct {
+	Slot      string
+	Validator string
+}
+
+// Modified records when each validator a slot serves was first seen: the
+// Last-Modified of its document. Whatever changes a document's bytes (a
+// post added, backdated, edited or removed) changes its validator, so its
+// time moves forward, always past the time of the validator it replaces,
+// even when that validator was served before (an edit reverted). The
+// ETag stays a hash of the bytes alone, equal on every replica; the time
+// is not in the bytes. With Redis, the first replica to see a validator
+// records its time and every replica serves that time; without Redis, or
+// while it fails, each replica uses its own, later for a replica that saw
+// the change later, so that a replica may answer 200 where another would
+// answer 304, never the reverse.
 type Modified struct {
 	redis redis.UniversalClient
 	log   *slog.Logger
 
 	mu      sync.Mutex
-	times   map[string]time.Time       // version → first seen, the versions of the last swap
-	last    map[feed.FeedRef]time.Time // each feed's time at the last swap
-	unsaved map[string]time.Time       // versions seen here and not yet in Redis → their after
+	served  map[string]seen // slot → what it served at the last swap
+	unsaved map[string]bool // validators timed here and not yet in Redis
 }
 
-// NewModified returns the feed versions' times shared through client (nil:
+// seen is a validator and when it was first seen.
+type seen struct {
+	validator string
+	at        time.Time
+	after     time.Time // the time of the validator it replaced
+}
+
+// NewModified returns the documents' times shared through client (nil:
 // this process's own).
 func NewModified(client redis.UniversalClient, log *slog.Logger) *Modified {
-	return &Modified{redis: client, log: log, times: map[string]time.Time{},
-		last: map[feed.FeedRef]time.Time{}, unsaved: map[string]time.Time{}}
+	return &Modified{redis: client, log: log, served: map[string]seen{}, unsaved: map[string]bool{}}
 }
 
-// Apply returns next with each feed's Modified: the time its version was
-// first seen, now for a version new here.
-func (m *Modified) Apply(next *feed.Snapshot, now time.Time) *feed.Snapshot {
+// Times returns when each of docs' validators was first seen, in order:
+// now for a validator new to its slot.
+func (m *Modified) Times(docs []Doc, now time.Time) []time.Time {
+	out := make([]time.Time, len(docs))
 	if m == nil {
-		return next
+		return out
 	}
 	now = now.Truncate(time.Second)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	feeds := next.Feeds()
-	versions := make([]string, len(feeds))
-	times := make(map[string]time.Time, len(feeds))
-	for i, f := range feeds {
-		v := f.Version()
-		versions[i] = v
-		if t, ok := m.times[v]; ok {
-			times[v] = t
+	served := make(map[string]seen, len(docs))
+	for _, d := range docs {
+		prev, ok := m.served[d.Slot]
+		if ok && prev.validator == d.Validator {
+			served[d.Slot] = prev
 			continue
 		}
-		after := m.last[feed.FeedRef{Kind: f.Kind, Key: f.Key}]
-		times[v] = laterOf(now, after)
-		m.unsaved[v] = after
+		s := seen{validator: d.Validator, at: laterOf(now, prev.at), after: prev.at}
+		served[d.Slot] = s
+		m.unsaved[d.Validator] = true
+	}
+	m.served = served
+	validators := make(map[string]bool, len(served))
+	for _, s := range served {
+		validators[s.validator] = true
+	}
+	for v := range m.unsaved {
+		if !validators[v] {
+			delete(m.unsaved, v) // no longer served: nothing to share
+		}
 	}
 	if m.redis != nil && len(m.unsaved) > 0 {
-		if err := m.share(times); err != nil {
-			m.log.Warn("feed versions not shared through Redis; this replica's own times are used", "err", err)
+		if err := m.share(); err != nil {
+			m.log.Warn("documents' times not shared through Redis; this replica's own are used", "err", err)
 		} else {
 			clear(m.unsaved)
 		}
 	}
-	for v := range m.unsaved {
-		if _, ok := times[v]; !ok {
-			delete(m.unsaved, v) // no longer served: nothing to share
-		}
+	for i, d := range docs {
+		out[i] = m.served[d.Slot].at
 	}
-	m.times = times
-	clear(m.last)
-	for i, f := range feeds {
-		m.last[feed.FeedRef{Kind: f.Kind, Key: f.Key}] = times[versions[i]]
-	}
-	return next.WithModified(times)
+	return out
 }
 
-// share records the unsaved versions in Redis, keeping the time of a
-// replica that saw one first, and sets their times from it.
-func (m *Modified) share(times map[string]time.Time) error {
+// share records the unsaved validators in Redis, keeping the time of a
+// replica that saw one first, and takes their times from it.
+func (m *Modified) share() error {
 	ctx, cancel := context.WithTimeout(context.Background(), modifiedTimeout)
 	defer cancel()
-	stamps := make([]stamp, 0, len(m.unsaved))
-	for v, after := range m.unsaved {
-		if t, ok := times[v]; ok {
-			stamps = append(stamps, stamp{member: v, now: t, after: after})
+	var stamps []stamp
+	var slots []string
+	for slot, s := range m.served {
+		if m.unsaved[s.validator] {
+			stamps = append(stamps, stamp{member: s.validator, now: s.at, after: s.after})
+			slots = append(slots, slot)
 		}
 	}
 	if len(stamps) == 0 {
@@ -116,8 +131,10 @@ func (m *Modified) share(times map[string]time.Time) error {
 	if err != nil {
 		return err
 	}
-	for i, s := range stamps {
-		times[s.member] = got[i]
+	for i, slot := range slots {
+		s := m.served[slot]
+		s.at = got[i]
+		m.served[slot] = s
 	}
 	return nil
 }

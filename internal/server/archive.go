@@ -13,7 +13,6 @@ func pageDocument(snap *feed.Snapshot, f *feed.Feed, format feed.Format, pg feed
 	d := document{
 		validator:   snap.PageValidator(f, format, pg),
 		contentType: format.ContentType(),
-		modTime:     f.Modified(), // in the validator: it never changes while the ETag stays
 		format:      format.String(),
 		render:      func(w io.Writer) error { return snap.RenderPage(w, f, format, pg) },
 	}
@@ -28,8 +27,8 @@ func pageDocument(snap *feed.Snapshot, f *feed.Feed, format feed.Format, pg feed
 // Archives are cached like the feed, never promised immutable: a post
 // backdated into a closed month, removed from it or corrected changes the
 // month's document. They have no Last-Modified: only the feed's time is
-// recorded, and it moves with every post of the feed, which would give
-// every archive a new ETag each time; their ETag validates them.
+// recorded at each swap is the current documents', which does not follow
+// the month's; their ETag validates them.
 func (s *Server) serveArchive(kind feed.Kind, format feed.Format) func(http.ResponseWriter, *http.Request, *state) {
 	return func(w http.ResponseWriter, r *http.Request, st *state) {
 		f, ok := lookupFeed(w, r, st, kind)

@@ -71,9 +71,8 @@ func startServer(t testing.TB, env map[string]string) *testServer {
 		Cache:       cache.NewTiered(cache.NewMemory(64<<20, nil), nil, cache.TieredOptions{}),
 		Versions:    fleet.NewVersions(nil, time.Hour, time.Second, nil),
 		Subscribers: store,
+		Modified:    fleet.NewModified(nil, nil),
 	})
-	// Feed versions get their times as cmd/feedwire's wiring gives them.
-	snap = fleet.NewModified(nil, nil).Apply(snap, time.Now())
 	if _, err := s.Swap(snap); err != nil {
 		t.Fatal(err)
 	}

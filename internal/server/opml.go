@@ -29,7 +29,7 @@ func (o *opmlDocs) get(key string, snap *feed.Snapshot, render func(io.Writer) e
 	if d, ok := o.docs.Load(key); ok {
 		return d.(*static), nil
 	}
-	d, err := newStatic("opml", opmlContentType, snap.SiteFeed().Modified(), render)
+	d, err := newStatic("opml", opmlContentType, render)
 	if err != nil {
 		return nil, err
 	}

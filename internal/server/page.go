@@ -172,9 +172,6 @@ type pageItem struct {
 func (p *pages) feedDocument(snap *feed.Snapshot, f *feed.Feed, limit int) document {
 	pf := p.newPageFeed(f, limit)
 	validator := f.Validator("html-"+p.version, p.latest) + "-" + strconv.Itoa(pf.Items)
-	if t := f.Modified(); !t.IsZero() {
-		validator += "-" + strconv.FormatInt(t.Unix(), 10) // its Last-Modified
-	}
 	if p.subscribers != nil {
 		validator += "-" + strconv.Itoa(pf.Subscribers)
 	}
@@ -185,7 +182,6 @@ func (p *pages) feedDocument(snap *feed.Snapshot, f *feed.Feed, limit int) docum
 	return document{
 		validator:   validator,
 		contentType: "text/html; charset=utf-8",
-		modTime:     f.Modified(),
 		format:      "html",
 		render: func(w io.Writer) error {
 			posts := f.Limit(p.latest)
@@ -300,5 +296,5 @@ func (s *Server) servePage(kind feed.Kind) func(http.ResponseWriter, *http.Reque
 
 // index renders the index page of snap, validated by its bytes.
 func (p *pages) index(snap *feed.Snapshot, limit int) (static, error) {
-	return newStatic("html", "text/html; charset=utf-8", snap.SiteFeed().Modified(), func(w io.Writer) error { return p.writeIndex(w, snap, limit) })
+	return newStatic("html", "text/html; charset=utf-8", func(w io.Writer) error { return p.writeIndex(w, snap, limit) })
 }

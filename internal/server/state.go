@@ -8,6 +8,8 @@ import (
 	"io"
 	"time"
 
+	"github.com/feedwire/feedwire/internal/fleet"
+
 	"github.com/feedwire/feedwire/feed"
 )
 
@@ -42,8 +44,7 @@ type static struct {
 // newState derives the server state of snap.
 func newState(snap *feed.Snapshot, limit int, hubLink string) (*state, error) {
 	st := &state{snap: snap, feeds: map[*feed.Feed]*feedMeta{}, replaced: make(chan struct{})}
-	st.all = append([]*feed.Feed{snap.SiteFeed()}, snap.Categories()...)
-	st.all = append(st.all, snap.Tags()...)
+	st.all = snap.Feeds()
 	for _, f := range st.all {
 		m := &feedMeta{}
 		for i, format := range formats {
@@ -54,10 +55,34 @@ func newState(snap *feed.Snapshot, limit int, hubLink string) (*state, error) {
 		st.feeds[f] = m
 	}
 	var err error
-	if st.opml, err = newStatic("opml", "text/x-opml; charset=utf-8", snap.SiteFeed().Modified(), snap.RenderOPML); err != nil {
+	if st.opml, err = newStatic("opml", "text/x-opml; charset=utf-8", snap.RenderOPML); err != nil {
 		return nil, err
 	}
 	return st, nil
+}
+
+// stamp sets the Last-Modified of the documents st serves at every swap,
+// the current document of each feed and the OPML list, to the times when
+// their validators were first seen, as times gives them. Other documents
+// (pages, other limits, archives, the other OPML lists, the HTML pages,
+// which subscriber counts change between swaps) have none: they are
+// validated by their ETags alone.
+func (st *state) stamp(times func([]fleet.Doc, time.Time) []time.Time, now time.Time) {
+	docs := make([]fleet.Doc, 0, 3*len(st.all)+2)
+	var targets []*document
+	for _, f := range st.all {
+		m := st.feeds[f]
+		for i, format := range formats {
+			docs = append(docs, fleet.Doc{Slot: fleet.FeedID(f) + ":" + format.String(), Validator: m.docs[i].validator})
+			targets = append(targets, &m.docs[i])
+		}
+	}
+	docs = append(docs, fleet.Doc{Slot: "opml", Validator: st.opml.doc.validator})
+	targets = append(targets, &st.opml.doc)
+	for i, t := range times(docs, now) {
+		targets[i].modTime = t
+		targets[i].prepare()
+	}
 }
 
 // formats lists the feed formats in the order of feedMeta's arrays.
@@ -70,20 +95,13 @@ func feedDocument(snap *feed.Snapshot, f *feed.Feed, format feed.Format, limit i
 	return pageDocument(snap, f, format, feed.Paging{Size: limit, Page: 1}, hubLink)
 }
 
-// newStatic renders a document now and validates it by its bytes and its
-// Last-Modified, modTime (the site feed's: every post shows in it), so that
-// the one never changes while the ETag stays.
-func newStatic(format, contentType string, modTime time.Time, render func(io.Writer) error) (static, error) {
+// newStatic renders a document now and validates it by its bytes.
+func newStatic(format, contentType string, render func(io.Writer) error) (static, error) {
 	var buf bytes.Buffer
 	if err := render(&buf); err != nil {
 		return static{}, fmt.Errorf("render %s: %w", format, err)
 	}
-	h := sha256.New()
-	h.Write(buf.Bytes())
-	if !modTime.IsZero() {
-		h.Write([]byte(modTime.UTC().Format(time.RFC3339)))
-	}
-	sum := h.Sum(nil)
+	sum := sha256.Sum256(buf.Bytes())
 	validator := format + "-" + hex.EncodeToString(sum[:16])
 	b := buf.Bytes()
 	return static{
@@ -91,7 +109,6 @@ func newStatic(format, contentType string, modTime time.Time, render func(io.Wri
 			validator:   validator,
 			contentType: contentType,
 			format:      format,
-			modTime:     modTime,
 			render:      func(w io.Writer) error { _, err := w.Write(b); return err },
 		},
 		tags: newETags(validator),
