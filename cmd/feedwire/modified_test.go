@@ -230,3 +230,51 @@ func TestDocumentsChangeOnlyWithTheirValidators(t *testing.T) {
 		})
 	}
 }
+
+// TestCorrectionOneETagOneBody edits a post, then reverts it, starting a
+// replica after each: the replica that saw the edit shows when it was
+// noticed, a replica started later without Redis cannot, and their
+// documents then differ in bytes, so they must differ in ETag.
+func TestCorrectionOneETagOneBody(t *testing.T) {
+	for _, withRedis := range []bool{false, true} {
+		name := "without Redis"
+		if withRedis {
+			name = "with Redis"
+		}
+		t.Run(name, func(t *testing.T) {
+			s := sitetest.New(t)
+			s.Post("2026-10-01-a1.md", "甲报一", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
+			s.Post("2026-10-02-a2.md", "甲报二", "2026-10-02 08:00:00", "jiabao", "甲报新闻")
+			env := map[string]string{"POSTS_DIR": s.Root, "RELOAD_INTERVAL": "0"}
+			if withRedis {
+				env["REDIS_URL"] = redistest.Start(t).URL()
+				env["REDIS_TIMEOUT"] = "2s"
+			}
+			replicas := map[string]*testServer{"a": startServer(t, env)}
+			c := &fleetCheck{t: t, shared: withRedis, bodies: map[string]string{}, last: map[string]seenDoc{},
+				paths: []string{"/atom.xml", "/feed.xml", "/feed.json", "/categories/jiabao/atom.xml"}}
+			c.observe("start", replicas)
+			for i, title := range []string{"甲报二（更正）", "甲报二"} {
+				c.nextSecond()
+				s.Post("2026-10-02-a2.md", title, "2026-10-02 08:00:00", "jiabao", "甲报新闻")
+				for _, r := range replicas {
+					r.waitLoaded(t)
+				}
+				c.observe(title, replicas)
+				c.nextSecond()
+				replicas[fmt.Sprintf("fresh%d", i)] = startServer(t, env)
+				c.observe(title+", a replica started", replicas)
+			}
+			if withRedis {
+				for _, path := range c.paths {
+					want := c.last["a"+path]
+					for name := range replicas {
+						if got := c.last[name+path]; got.body != want.body || got.lm != want.lm {
+							t.Errorf("%s: replica %s differs from replica a (Last-Modified %s, %s)", path, name, got.lm, want.lm)
+						}
+					}
+				}
+			}
+		})
+	}
+}
