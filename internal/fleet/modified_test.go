@@ -24,7 +24,9 @@ func TestModifiedTimes(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			a, b := NewModified(client, quietLog()), NewModified(client, quietLog())
-			doc := func(v string) []Doc { return []Doc{{Slot: "category:jiabao:atom", Validator: v}, {Slot: "opml", Validator: "o1"}} }
+			doc := func(v string) []Doc {
+				return []Doc{{Slot: "category:jiabao:atom", Validator: v}, {Slot: "opml", Validator: "o1"}}
+			}
 			steps := []struct {
 				name      string
 				validator string
