@@ -22,15 +22,17 @@ const (
 	maxGone = 10000
 )
 
-// gone returns the feeds next answers 410 Gone for: the feeds of the
-// previous snapshot that next lacks (whose last post went, and whose
-// deleted entries, if any were shown, expired), added to those known
-// before, shared through Redis when configured. It runs under t.mu.
+// gone returns next with the feeds it answers 410 Gone for: the feeds of
+// the previous snapshot that showed deleted entries alone (their last post
+// was removed) and that next lacks (the entries expired), added to those
+// known before, shared through Redis when configured. A feed whose last
+// post broke, or moved to another feed, shows no deleted entry and is
+// simply not found. It runs under t.mu.
 func (t *Tombstones) gone(diff *Diff, next *feed.Snapshot, now time.Time) *feed.Snapshot {
 	if diff.prev != nil {
 		for _, f := range diff.prev.Feeds() {
-			if f.Kind == feed.KindSite {
-				continue
+			if f.Kind == feed.KindSite || len(f.Posts) > 0 {
+				continue // only a feed of deleted entries alone goes when they expire
 			}
 			if _, err := next.Feed(f.Kind, f.Key); err != nil {
 				ref := feed.FeedRef{Kind: f.Kind, Key: f.Key}

@@ -107,7 +107,12 @@ func TestFeedOfDeletedPostsThenGone(t *testing.T) {
 				"/tags/%E4%B9%99%E6%8A%A5%E6%96%B0%E9%97%BB/atom.xml", "/categories/YiBao/feed.json"}
 			const id = "https://news.example.org/yibao/2026/10/02/b1" // jekyll-feed's id of the post
 
+			s.Post("2026-10-03-c1.md", "丙报一", "2026-10-03 08:00:00", "bingbao", "丙报新闻")
+			r.reload(now.Add(time.Minute))
 			s.Remove("_posts/2026-10-02-b1.md")
+			// A post that breaks is reported, not retracted: its feed is
+			// simply not found, never gone.
+			s.Write("_posts/2026-10-03-c1.md", "---\ntitle: \"坏\"标题\"\ncategories: bingbao\n---\n<p>x</p>\n")
 			r.reload(now.Add(time.Hour))
 			for _, path := range feeds {
 				resp, b := get(t, "GET", r.URL+path, nil)
@@ -146,6 +151,9 @@ func TestFeedOfDeletedPostsThenGone(t *testing.T) {
 					if resp.StatusCode != 410 || len(b) > 100 || len(b) == 0 {
 						t.Errorf("replica %d: %s after the tombstone period: %d %q, want 410 with a short reason", i, path, resp.StatusCode, b)
 					}
+				}
+				if resp, _ := get(t, "GET", rep.URL+"/categories/bingbao/atom.xml", nil); resp.StatusCode != 404 {
+					t.Errorf("replica %d: the category of a broken post: %d, want 404", i, resp.StatusCode)
 				}
 			}
 			// The post comes back: so does the feed.
