@@ -55,7 +55,8 @@ func NewTombstones(days int, client redis.UniversalClient, log *slog.Logger) *To
 // Apply returns next (the snapshot diff led to, or one with the same
 // posts) with the tombstones it shows as of now: the posts diff removed,
 // added to those already known, without the expired ones or those whose
-// post is back.
+// post is back. A category or tag whose last post was removed keeps a feed
+// of its tombstones; once they expire, it is gone (410).
 func (t *Tombstones) Apply(diff *Diff, next *feed.Snapshot, now time.Time) *feed.Snapshot {
 	if t == nil {
 		return next
