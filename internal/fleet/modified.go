@@ -84,13 +84,15 @@ func (m *Modified) Times(docs []Doc, now time.Time) []time.Time {
 		m.unsaved[d.Validator] = true
 	}
 	m.served = served
-	validators := make(map[string]bool, len(served))
-	for _, s := range served {
-		validators[s.validator] = true
-	}
-	for v := range m.unsaved {
-		if !validators[v] {
-			delete(m.unsaved, v) // no longer served: nothing to share
+	if len(m.unsaved) > 0 {
+		validators := make(map[string]bool, len(served))
+		for _, s := range served {
+			validators[s.validator] = true
+		}
+		for v := range m.unsaved {
+			if !validators[v] {
+				delete(m.unsaved, v) // no longer served: nothing to share
+			}
 		}
 	}
 	if m.redis != nil && len(m.unsaved) > 0 {
