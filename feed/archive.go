@@ -76,6 +76,8 @@ type Archive struct {
 	Month      Month
 	Posts      []*Post // newest first
 	Prev, Next Month   // the nearest older and newer months with posts; zero when none
+
+	name string // the feed's name as the month's newest post spells it; empty for the site
 }
 
 // Closed reports whether a later month has posts, so that the month's
@@ -107,6 +109,7 @@ func (s *Snapshot) Archive(f *Feed, m Month) (*Archive, error) {
 		return nil, ErrNotFound
 	}
 	a := &Archive{Feed: f, Month: m, Posts: f.Posts[lo:hi]}
+	a.name = f.spelling(a.Posts[0])
 	if lo > 0 {
 		a.Next = s.monthOf(f.Posts[lo-1])
 	}
@@ -142,18 +145,45 @@ func (s *Snapshot) Months(f *Feed) []Month {
 }
 
 // ArchiveValidator returns a strong validator for page pg of the month's
-// document in format: its posts' content hashes, the page, and the months
-// it links to.
+// document in format: the feed's identity and the month's own spelling of
+// its name (never the newest post's, so that a later respelling leaves
+// archives as they are), its posts' content hashes and revision times, the
+// page, and the months it links to.
 func (s *Snapshot) ArchiveValidator(a *Archive, format Format, pg Paging) string {
 	h := sha256.New()
-	b := append(a.Feed.seed[:], "archive\x00"...)
+	b := append(a.Feed.identity[:], "archive\x00"...)
+	b = append(b, a.name...)
+	b = append(b, 0)
 	b = append(b, format.String()...)
 	h.Write(appendInts(b, a.Month.index(), a.Prev.index(), a.Next.index(),
 		pg.Size, max(pg.Page, 1), pageCount(len(a.Posts), pg.Size), boolInt(pg.SizeInURL)))
-	for _, p := range pg.page(a.Posts) {
-		h.Write(p.Hash[:])
-	}
+	writePosts(h, pg.page(a.Posts))
 	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// spelling returns the name of f as p spells it: the display name when p
+// does not carry f (the site feed).
+func (f *Feed) spelling(p *Post) string {
+	names, keys := p.Categories, p.catKeys
+	switch f.Kind {
+	case KindCategory:
+	case KindTag:
+		names, keys = p.Tags, p.tagKeys
+	default:
+		return f.Name
+	}
+	for i, name := range names {
+		k := ""
+		if len(keys) == len(names) {
+			k = keys[i]
+		} else {
+			k = Fold(name)
+		}
+		if k == f.Key {
+			return name
+		}
+	}
+	return f.Name
 }
 
 // RenderArchive writes page pg of the month's document in format to w. A
@@ -168,6 +198,12 @@ func (s *Snapshot) RenderArchive(w io.Writer, a *Archive, format Format, pg Pagi
 	}
 	base := s.Site.URL + a.Path(format)
 	return s.render(w, a.Feed, format, pg.page(a.Posts), func(v *view) {
+		if a.Feed.Kind != KindSite {
+			v.title = cleanText(s.Site.Title + " · " + a.name)
+			if cleanText(s.Site.Description) == "" {
+				v.description = v.title
+			}
+		}
 		v.self = cleanText(pg.pageURL(base, max(pg.Page, 1)))
 		v.archive = a.Closed()
 		v.tombstones = nil // the current document tells of deleted entries

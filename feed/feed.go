@@ -15,7 +15,7 @@ import (
 // RendererVersion is mixed into every validator. Bump it whenever a change to
 // the renderers changes the bytes they produce, so that caches keyed by
 // validator never serve a document made by an older renderer.
-const RendererVersion = "2"
+const RendererVersion = "3"
 
 // ErrChanged is returned when a post's file no longer holds the bytes it held
 // when the snapshot was loaded; a reload is due.

@@ -77,14 +77,15 @@ func ParseFormat(name string) (Format, error) {
 }
 
 // HomePath returns the URL path of the feed's HTML page: "/" for the site,
-// "/categories/{name}/" or "/tags/{name}/" otherwise, with the display name
-// percent-encoded as one path segment.
+// "/categories/{name}/" or "/tags/{name}/" otherwise, with the URL name
+// (the oldest post's spelling, which later posts never change) percent-encoded
+// as one path segment.
 func (f *Feed) HomePath() string {
 	switch f.Kind {
 	case KindCategory:
-		return "/categories/" + url.PathEscape(f.Name) + "/"
+		return "/categories/" + url.PathEscape(f.URLName) + "/"
 	case KindTag:
-		return "/tags/" + url.PathEscape(f.Name) + "/"
+		return "/tags/" + url.PathEscape(f.URLName) + "/"
 	}
 	return "/"
 }

@@ -45,18 +45,18 @@ func TestFeedPath(t *testing.T) {
 		home, rss, atom, jsonf string
 	}{
 		{"site", &Feed{Kind: KindSite}, "/", "/feed.xml", "/atom.xml", "/feed.json"},
-		{"category", &Feed{Kind: KindCategory, Name: "zhuzhouribao", Key: "zhuzhouribao"},
+		{"category", &Feed{Kind: KindCategory, Name: "zhuzhouribao", Key: "zhuzhouribao", URLName: "zhuzhouribao"},
 			"/categories/zhuzhouribao/", "/categories/zhuzhouribao/feed.xml",
 			"/categories/zhuzhouribao/atom.xml", "/categories/zhuzhouribao/feed.json"},
-		{"category with space and parens", &Feed{Kind: KindCategory, Name: "Sina (HK) news"},
+		{"category with space and parens", &Feed{Kind: KindCategory, URLName: "Sina (HK) news"},
 			"/categories/Sina%20%28HK%29%20news/", "/categories/Sina%20%28HK%29%20news/feed.xml",
 			"/categories/Sina%20%28HK%29%20news/atom.xml", "/categories/Sina%20%28HK%29%20news/feed.json"},
-		{"chinese tag", &Feed{Kind: KindTag, Name: "株洲日报新闻"},
+		{"chinese tag", &Feed{Kind: KindTag, URLName: "株洲日报新闻"},
 			"/tags/%E6%A0%AA%E6%B4%B2%E6%97%A5%E6%8A%A5%E6%96%B0%E9%97%BB/",
 			"/tags/%E6%A0%AA%E6%B4%B2%E6%97%A5%E6%8A%A5%E6%96%B0%E9%97%BB/feed.xml",
 			"/tags/%E6%A0%AA%E6%B4%B2%E6%97%A5%E6%8A%A5%E6%96%B0%E9%97%BB/atom.xml",
 			"/tags/%E6%A0%AA%E6%B4%B2%E6%97%A5%E6%8A%A5%E6%96%B0%E9%97%BB/feed.json"},
-		{"tag with slash", &Feed{Kind: KindTag, Name: "A/B"}, "/tags/A%2FB/", "/tags/A%2FB/feed.xml",
+		{"tag with slash", &Feed{Kind: KindTag, URLName: "A/B"}, "/tags/A%2FB/", "/tags/A%2FB/feed.xml",
 			"/tags/A%2FB/atom.xml", "/tags/A%2FB/feed.json"},
 	}
 	for _, tt := range tests {

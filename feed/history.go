@@ -85,9 +85,10 @@ func (pg Paging) pageLinks(base string, pages int) []link {
 }
 
 // PageValidator returns a strong validator for page pg of f in format: its
-// posts' content hashes, the page, the page count and what the page links
-// to, and on page 1 the deleted entries it shows, so that each page has its
-// own ETag and cache keys.
+// posts' content hashes and revision times (which show as their updated),
+// the page, the page count and what the page links to, and on page 1 the
+// deleted entries it shows, so that each page has its own ETag and cache
+// keys and an ETag names one byte sequence.
 func (s *Snapshot) PageValidator(f *Feed, format Format, pg Paging) string {
 	h := sha256.New()
 	b := make([]byte, 0, 128)
@@ -103,9 +104,7 @@ func (s *Snapshot) PageValidator(f *Feed, format Format, pg Paging) string {
 		}
 	}
 	h.Write(b)
-	for _, p := range pg.page(f.Posts) {
-		h.Write(p.Hash[:])
-	}
+	writePosts(h, pg.page(f.Posts))
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
@@ -114,6 +113,30 @@ func (s *Snapshot) PageValidator(f *Feed, format Format, pg Paging) string {
 // the feed has closed months, and alone shows deleted entries. A page past
 // the last is ErrNotFound.
 func (s *Snapshot) RenderPage(w io.Writer, f *Feed, format Format, pg Paging) error {
+	return s.renderPage(w, f, format, pg, nil)
+}
+
+// RenderDelta writes the current document of f (page 1 at pg.Size posts a
+// page) in format to w, showing only the posts keep accepts: an RFC 3229
+// delta. Everything else is the current document's: its links, its deleted
+// entries and its updated, so that a delta carrying only deletions still
+// says when the feed last changed.
+func (s *Snapshot) RenderDelta(w io.Writer, f *Feed, format Format, pg Paging, keep func(*Post) bool) error {
+	pg.Page = 1
+	return s.renderPage(w, f, format, pg, func(v *view) {
+		posts, items := v.posts[:0:0], v.items[:0:0]
+		for i, p := range v.posts {
+			if keep(p) {
+				posts, items = append(posts, p), append(items, v.items[i])
+			}
+		}
+		v.posts, v.items = posts, items
+	})
+}
+
+// renderPage writes page pg of f in format to w, after more, when not nil,
+// has adjusted the view.
+func (s *Snapshot) renderPage(w io.Writer, f *Feed, format Format, pg Paging, more func(*view)) error {
 	if f == nil {
 		return fmt.Errorf("feed: render: %w", ErrNotFound)
 	}
@@ -131,6 +154,9 @@ func (s *Snapshot) RenderPage(w io.Writer, f *Feed, format Format, pg Paging) er
 			if m, ok := s.PrevArchive(f); ok {
 				v.links = append(v.links, link{"prev-archive", s.Site.URL + archivePath(f, m, format)})
 			}
+		}
+		if more != nil {
+			more(v)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"hash"
 	"io/fs"
 	"slices"
 	"strings"
@@ -20,10 +21,15 @@ import (
 type Feed struct {
 	Kind  Kind
 	Name  string  // display name: the spelling used by the newest post; empty for the site
-	Key   string  // folded name used for lookups and URLs
+	Key   string  // folded name used for lookups
 	Posts []*Post // newest first; date, then path as tie-break
+	// URLName is the spelling in the feed's URLs and so in its Atom id: the
+	// one its oldest post uses, which newer posts never change. Empty for
+	// the site.
+	URLName string
 
-	seed       [32]byte    // hash of the feed's identity and site settings
+	identity   [32]byte    // hash of the site settings, kind, key and URLName: what archives are named by
+	seed       [32]byte    // identity and the display name
 	tombstones []Tombstone // deleted entries its RSS and Atom documents show
 }
 
@@ -45,6 +51,8 @@ type Snapshot struct {
 	items       *itemCache // processed item content, shared by the formats and by later snapshots of the same posts
 	bodies      *bodyCache // raw post files by content hash, shared with later snapshots
 	tombstones  []Tombstone
+	emptied     []*Feed          // feeds that lost their last post and show only deleted entries, by kind then key
+	gone        map[FeedRef]bool // feeds whose deleted entries expired: 410 Gone
 }
 
 // Fold returns the lookup key of a category or tag name: Unicode NFC with
@@ -114,7 +122,7 @@ func NewSnapshot(site Site, fsys fs.FS, posts []*Post, problems []Problem, now t
 
 	settings := settingsHash(site)
 	s.site = &Feed{Kind: KindSite, Posts: visible}
-	s.site.seed = feedSeed(settings, s.site)
+	s.site.identity, s.site.seed = feedSeed(settings, s.site)
 	for _, p := range visible {
 		s.add(s.byCategory, &s.categories, KindCategory, p.Categories, p.catKeys, p)
 		s.add(s.byTag, &s.tags, KindTag, p.Tags, p.tagKeys, p)
@@ -122,14 +130,15 @@ func NewSnapshot(site Site, fsys fs.FS, posts []*Post, problems []Problem, now t
 	for _, list := range [][]*Feed{s.categories, s.tags} {
 		slices.SortFunc(list, func(a, b *Feed) int { return strings.Compare(a.Key, b.Key) })
 		for _, f := range list {
-			f.seed = feedSeed(settings, f)
+			f.identity, f.seed = feedSeed(settings, f)
 		}
 	}
 	return s
 }
 
 // add appends p to the feed of each name, creating feeds as needed. Posts
-// arrive newest first, so the first spelling seen is the display name.
+// arrive newest first, so the first spelling seen is the display name and
+// the last the URL name.
 // folded holds the names' keys when the loader computed them.
 func (s *Snapshot) add(index map[string]*Feed, list *[]*Feed, kind Kind, names, folded []string, p *Post) {
 	var small [8]string
@@ -151,6 +160,7 @@ func (s *Snapshot) add(index map[string]*Feed, list *[]*Feed, kind Kind, names, 
 			index[key] = f
 			*list = append(*list, f)
 		}
+		f.URLName = name // posts arrive newest first: the oldest post's spelling stays
 		f.Posts = append(f.Posts, p)
 	}
 }
@@ -259,13 +269,7 @@ func (f *Feed) Validator(format string, n int) string {
 	var buf [8]byte
 	binary.BigEndian.PutUint64(buf[:], uint64(n))
 	h.Write(buf[:])
-	for _, p := range f.Limit(n) {
-		h.Write(p.Hash[:])
-		if !p.revised.IsZero() {
-			binary.BigEndian.PutUint64(buf[:], uint64(p.revised.Unix()))
-			h.Write(buf[:])
-		}
-	}
+	writePosts(h, f.Limit(n))
 	if len(f.tombstones) > 0 && (format == RSS.String() || format == Atom.String()) {
 		h.Write([]byte("\x00tombstones"))
 		for _, t := range f.tombstones {
@@ -276,6 +280,19 @@ func (f *Feed) Validator(format string, n int) string {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// writePosts writes to h what of posts shows in a document besides the
+// feed: each post's content hash and, when it has one, its revision time.
+func writePosts(h hash.Hash, posts []*Post) {
+	var buf [8]byte
+	for _, p := range posts {
+		h.Write(p.Hash[:])
+		if !p.revised.IsZero() {
+			binary.BigEndian.PutUint64(buf[:], uint64(p.revised.Unix()))
+			h.Write(buf[:])
+		}
+	}
 }
 
 // settingsHash hashes every site setting that shows in a document.
@@ -299,13 +316,18 @@ func settingsHash(site Site) [32]byte {
 	return [32]byte(h.Sum(nil))
 }
 
-// feedSeed hashes the settings and the feed's identity.
-func feedSeed(settings [32]byte, f *Feed) [32]byte {
+// feedSeed hashes the settings and the feed's identity (kind, key, URL
+// name), then that and its display name.
+func feedSeed(settings [32]byte, f *Feed) (identity, seed [32]byte) {
 	h := sha256.New()
 	h.Write(settings[:])
 	h.Write([]byte{byte(f.Kind)})
 	h.Write([]byte(f.Key))
 	h.Write([]byte{0})
+	h.Write([]byte(f.URLName))
+	identity = [32]byte(h.Sum(nil))
+	h.Reset()
+	h.Write(identity[:])
 	h.Write([]byte(f.Name))
-	return [32]byte(h.Sum(nil))
+	return identity, [32]byte(h.Sum(nil))
 }

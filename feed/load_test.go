@@ -88,7 +88,7 @@ func TestLoadPosts(t *testing.T) {
 		{"_posts/2022-01-22-markdown.markdown", "Markdown 扩展名", time.Date(2022, 1, 22, 0, 0, 0, 0, time.UTC), nil, nil, ""},
 		{"_posts/2099-01-01-future.md", "未来的文章", time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC), []string{"future"}, nil, ""},
 		{"news/_posts/2022-02-01-folder.md", "文件夹分类", time.Date(2022, 2, 1, 0, 0, 0, 0, time.UTC),
-			[]string{"local", "news"}, nil, "https://example.org/local/news/2022/02/01/folder.html"},
+			[]string{"news", "local"}, nil, "https://example.org/news/local/2022/02/01/folder.html"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {

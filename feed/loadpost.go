@@ -93,7 +93,7 @@ func parsePost(p string, data []byte, folderCats []string, cfg *loadConfig) (*Po
 	if post.Title == "" {
 		post.Title = slug
 	}
-	post.Categories = mergeNames(fm.categories, fm.categoryList, folderCats)
+	post.Categories = mergeNames(folderCats, fm.categories, fm.categoryList) // Jekyll 4: the folders first
 	post.Tags = mergeNames(fm.tags, fm.tagList)
 	post.catKeys, post.tagKeys = foldAll(post.Categories), foldAll(post.Tags)
 

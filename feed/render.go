@@ -127,6 +127,11 @@ func (s *Snapshot) render(w io.Writer, f *Feed, format Format, posts []*Post, ad
 	v, err := s.view(f, format, posts)
 	if err == nil {
 		adjust(v)
+		for _, t := range v.tombstones { // a removal changes the feed too
+			if t.When.After(v.updated) {
+				v.updated = t.When
+			}
+		}
 		err = write(w, v)
 	}
 	if err != nil {

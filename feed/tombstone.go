@@ -117,9 +117,51 @@ func (s *Snapshot) WithTombstones(ts []Tombstone) *Snapshot {
 		f.tombstones = site
 		n.site = &f
 	}
-	n.categories, n.byCategory = withFeedTombstones(s.categories, s.byCategory, perCat)
-	n.tags, n.byTag = withFeedTombstones(s.tags, s.byTag, perTag)
+	byCategory, byTag := s.byCategory, s.byTag
+	if len(s.emptied) > 0 { // index the feeds with posts alone
+		byCategory, byTag = maps.Clone(byCategory), maps.Clone(byTag)
+		for _, f := range s.emptied {
+			if f.Kind == KindCategory {
+				delete(byCategory, f.Key)
+			} else {
+				delete(byTag, f.Key)
+			}
+		}
+	}
+	n.categories, n.byCategory = withFeedTombstones(s.categories, byCategory, perCat)
+	n.tags, n.byTag = withFeedTombstones(s.tags, byTag, perTag)
+	n.addEmptied(KindCategory, perCat)
+	n.addEmptied(KindTag, perTag)
 	return n
+}
+
+// addEmptied adds a feed without posts for each key of per that no feed
+// has: a category or tag whose last post was removed keeps answering with
+// its deleted entries, so that its subscribers learn of them. Its URL name
+// is its key: no post is left to spell it.
+func (s *Snapshot) addEmptied(kind Kind, per map[string][]Tombstone) {
+	index := &s.byCategory
+	if kind == KindTag {
+		index = &s.byTag
+	}
+	var keys []string
+	for k := range per {
+		if _, ok := (*index)[k]; !ok && k != "" {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return
+	}
+	slices.Sort(keys)
+	*index = maps.Clone(*index)
+	settings := settingsHash(s.Site)
+	for _, k := range keys {
+		f := &Feed{Kind: kind, Name: k, Key: k, URLName: k, tombstones: per[k]}
+		f.identity, f.seed = feedSeed(settings, f)
+		(*index)[k] = f
+		s.emptied = append(s.emptied, f)
+	}
 }
 
 // withFeedTombstones returns list and index with each feed showing the

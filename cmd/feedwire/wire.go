@@ -77,6 +77,7 @@ func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded fu
 		Log:           log,
 		Cache:         d.tiered,
 		Versions:      fleet.NewVersions(d.redis, cfg.RedisTTL, cfg.RedisTimeout, log),
+		Modified:      fleet.NewModified(d.redis, log),
 		Subscribers:   d.subscribers.store,
 		Stats:         cfg.Stats == statsMain,
 		ObserveRender: m.ObserveRender,

@@ -11,15 +11,16 @@ import (
 // the posts it read are compared by ID and content.
 type Diff struct {
 	next       *feed.Snapshot
-	prevLoaded time.Time    // when the previous snapshot was indexed: its posts dated later were held back
-	gone       []*feed.Post // posts of the previous snapshot that the next lacks
-	added      []*feed.Post // posts of the next snapshot that the previous lacked
+	prev       *feed.Snapshot // nil for the first snapshot
+	prevLoaded time.Time      // when the previous snapshot was indexed: its posts dated later were held back
+	gone       []*feed.Post   // posts of the previous snapshot that the next lacks
+	added      []*feed.Post   // posts of the next snapshot that the previous lacked
 }
 
 // DiffPosts compares the loaded posts of prev and next. With no prev, there
 // is nothing to compare: every post is simply there.
 func DiffPosts(prev, next *feed.Snapshot) *Diff {
-	d := &Diff{next: next}
+	d := &Diff{next: next, prev: prev}
 	if prev == nil {
 		return d
 	}

@@ -26,29 +26,32 @@ const (
 
 // Revisions gives a post whose content changed under the same ID a new
 // updated: the time the change was first noticed, unless its front matter
-// says later (last_modified_at). With Redis, the first replica to notice
-// records the time (ZADD NX) and every replica applies the set Redis holds,
-// so documents agree fleet-wide, replicas started after the change
-// included; without Redis the time is this process's own, and a replica
-// that never saw the earlier content shows the post's own updated.
+// says later (last_modified_at), and always later than the updated the post
+// showed before, so that updated never moves backwards, not even when a
+// correction is reverted and made again. With Redis, the first replica to
+// notice records the time and every replica applies the set Redis holds, so
+// documents agree fleet-wide, replicas started after the change included;
+// without Redis the time is this process's own, and a replica that never
+// saw the earlier content shows the post's own updated.
 type Revisions struct {
 	redis redis.UniversalClient
 	log   *slog.Logger
 
 	mu      sync.Mutex
 	set     map[[32]byte]time.Time // content hash → first noticed
-	unsaved map[[32]byte]bool      // noticed here, not yet written to Redis
+	unsaved map[[32]byte]time.Time // noticed here, not yet written to Redis → the updated it replaced
 }
 
 // NewRevisions returns the revisions shared through client (nil: this
 // process's own).
 func NewRevisions(client redis.UniversalClient, log *slog.Logger) *Revisions {
-	return &Revisions{redis: client, log: log, set: map[[32]byte]time.Time{}, unsaved: map[[32]byte]bool{}}
+	return &Revisions{redis: client, log: log, set: map[[32]byte]time.Time{}, unsaved: map[[32]byte]time.Time{}}
 }
 
 // Apply returns diff's next snapshot with the revision times of its posts:
 // an added post whose ID a removed one had, with other content, is dated
-// now; the others keep what was noticed before.
+// now (or just after the removed one's updated, when that is not earlier);
+// the others keep what was noticed before.
 func (r *Revisions) Apply(diff *Diff, now time.Time) *feed.Snapshot {
 	next := diff.next
 	if r == nil {
@@ -58,16 +61,20 @@ func (r *Revisions) Apply(diff *Diff, now time.Time) *feed.Snapshot {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if len(diff.gone) > 0 && len(diff.added) > 0 {
-		before := make(map[string][32]byte, len(diff.gone))
+		before := make(map[string]*feed.Post, len(diff.gone))
 		for _, p := range diff.gone {
-			before[p.ItemID()] = p.Hash
+			before[p.ItemID()] = p
 		}
 		for _, p := range diff.added {
-			if h, ok := before[p.ItemID()]; ok && h != p.Hash {
-				if _, known := r.set[p.Hash]; !known {
-					r.set[p.Hash] = now
-					r.unsaved[p.Hash] = true
-				}
+			old, ok := before[p.ItemID()]
+			if !ok || old.Hash == p.Hash {
+				continue
+			}
+			// Content seen before (a correction reverted, or made again)
+			// keeps its time only while that follows what it replaces.
+			if t, known := r.set[p.Hash]; !known || !t.After(old.Updated) {
+				r.set[p.Hash] = laterOf(now, old.Updated)
+				r.unsaved[p.Hash] = old.Updated
 			}
 		}
 	}
@@ -103,19 +110,19 @@ func (r *Revisions) Apply(diff *Diff, now time.Time) *feed.Snapshot {
 }
 
 // share adds the revisions noticed here and not yet written to the fleet's
-// (keeping an earlier time when another replica noticed first) and returns
-// the fleet's set.
+// (keeping an earlier time when another replica noticed first, unless that
+// time does not follow the content it replaced) and returns the fleet's
+// set.
 func (r *Revisions) share() (map[[32]byte]time.Time, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), revisionTimeout)
 	defer cancel()
 	pipe := r.redis.TxPipeline()
 	if len(r.unsaved) > 0 {
-		members := make([]redis.Z, 0, len(r.unsaved))
-		for h := range r.unsaved {
-			members = append(members, redis.Z{Score: float64(r.set[h].Unix()), Member: hex.EncodeToString(h[:])})
+		stamps := make([]stamp, 0, len(r.unsaved))
+		for h, after := range r.unsaved {
+			stamps = append(stamps, stamp{member: hex.EncodeToString(h[:]), now: r.set[h], after: after})
 		}
-		pipe.ZAddNX(ctx, revisionKey, members...)
-		pipe.ZRemRangeByRank(ctx, revisionKey, 0, -maxRevisions-1)
+		firstSeen(ctx, pipe, revisionKey, maxRevisions, stamps)
 	}
 	read := pipe.ZRangeWithScores(ctx, revisionKey, 0, -1)
 	if _, err := pipe.Exec(ctx); err != nil {

@@ -40,27 +40,38 @@ type Tombstones struct {
 	redis redis.UniversalClient
 	log   *slog.Logger
 
-	mu  sync.Mutex
-	set map[string]feed.Tombstone // by ID: the tombstones last applied
+	mu      sync.Mutex
+	set     map[string]feed.Tombstone  // by ID: the tombstones last applied
+	goneSet map[feed.FeedRef]time.Time // feeds that lost their last post and then their deleted entries → when
 }
 
 // NewTombstones returns the tombstones of removed posts, kept for days (0:
 // none), shared through client (nil: this process's own).
 func NewTombstones(days int, client redis.UniversalClient, log *slog.Logger) *Tombstones {
-	return &Tombstones{ttl: time.Duration(days) * 24 * time.Hour, redis: client, log: log, set: map[string]feed.Tombstone{}}
+	return &Tombstones{ttl: time.Duration(days) * 24 * time.Hour, redis: client, log: log, set: map[string]feed.Tombstone{},
+		goneSet: map[feed.FeedRef]time.Time{}}
 }
 
 // Apply returns next (the snapshot diff led to, or one with the same
 // posts) with the tombstones it shows as of now: the posts diff removed,
 // added to those already known, without the expired ones or those whose
-// post is back.
+// post is back. A category or tag whose last post was removed keeps a feed
+// of its tombstones; once they expire, it is gone (410).
 func (t *Tombstones) Apply(diff *Diff, next *feed.Snapshot, now time.Time) *feed.Snapshot {
-	if t == nil || t.ttl <= 0 {
+	if t == nil {
 		return next
 	}
 	now = now.Truncate(time.Second)
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	return t.gone(diff, t.apply(diff, next, now), now)
+}
+
+// apply is Apply without the gone feeds, under t.mu.
+func (t *Tombstones) apply(diff *Diff, next *feed.Snapshot, now time.Time) *feed.Snapshot {
+	if t.ttl <= 0 {
+		return next
+	}
 	for _, ts := range removedPosts(diff, now) {
 		if _, ok := t.set[ts.ID]; !ok {
 			t.set[ts.ID] = ts

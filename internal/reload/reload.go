@@ -74,7 +74,8 @@ func (s Source) Load(ctx context.Context, now time.Time, prev *feed.Snapshot, ch
 type Options struct {
 	Interval time.Duration // poll for changes besides the file watch; 0: off
 	// Amend returns next as it should be served after prev: with the
-	// revision times and tombstones replicas agree on. Nil: as loaded.
+	// revision times, tombstones and gone feeds replicas agree on. Nil: as
+	// loaded.
 	Amend func(prev, next *feed.Snapshot, now time.Time) *feed.Snapshot
 	// NextChange returns when the served documents change with no file
 	// changing (a tombstone expires), or the zero time. Nil: never.

@@ -3,26 +3,9 @@ package server
 import (
 	"io"
 	"net/http"
-	"time"
 
 	"github.com/feedwire/feedwire/feed"
 )
-
-// immutableCacheControl is the Cache-Control of a closed month's archive
-// documents: RFC 5005 archives do not change, so caches keep them a year
-// without asking again.
-var immutableCacheControl = []string{"public, max-age=31536000, immutable"}
-
-// latest returns the latest Updated of posts, the zero time when none.
-func latest(posts []*feed.Post) time.Time {
-	var t time.Time
-	for _, p := range posts {
-		if p.Updated.After(t) {
-			t = p.Updated
-		}
-	}
-	return t
-}
 
 // pageDocument describes page pg of f. With a WebSub hub, its responses
 // carry the hub and the feed's self Link headers.
@@ -30,7 +13,6 @@ func pageDocument(snap *feed.Snapshot, f *feed.Feed, format feed.Format, pg feed
 	d := document{
 		validator:   snap.PageValidator(f, format, pg),
 		contentType: format.ContentType(),
-		modTime:     latest(f.Page(pg)),
 		format:      format.String(),
 		render:      func(w io.Writer) error { return snap.RenderPage(w, f, format, pg) },
 	}
@@ -42,13 +24,15 @@ func pageDocument(snap *feed.Snapshot, f *feed.Feed, format feed.Format, pg feed
 
 // serveArchive returns the handler of one archive route: a month of a feed
 // in one format, ?page when the month holds more than the largest limit.
-// A closed month's documents are immutable; the open month's are cached
-// like the feed's.
+// Archives are cached like the feed, never promised immutable: a post
+// backdated into a closed month, removed from it or corrected changes the
+// month's document. They have no Last-Modified: only the feed's time is
+// recorded at each swap is the current documents', which does not follow
+// the month's; their ETag validates them.
 func (s *Server) serveArchive(kind feed.Kind, format feed.Format) func(http.ResponseWriter, *http.Request, *state) {
 	return func(w http.ResponseWriter, r *http.Request, st *state) {
-		f, err := st.snap.Feed(kind, r.PathValue("name"))
-		if err != nil {
-			httpError(w, http.StatusNotFound, "no such "+kind.String())
+		f, ok := lookupFeed(w, r, st, kind)
+		if !ok {
 			return
 		}
 		m, err := feed.ParseMonth(r.PathValue("year"), r.PathValue("month"))
@@ -74,15 +58,10 @@ func (s *Server) serveArchive(kind feed.Kind, format feed.Format) func(http.Resp
 		d := document{
 			validator:   st.snap.ArchiveValidator(a, format, pg),
 			contentType: format.ContentType(),
-			modTime:     latest(a.Page(pg)),
 			format:      format.String(),
 			render:      func(w io.Writer) error { return st.snap.RenderArchive(w, a, format, pg) },
 		}
-		cc := s.cacheControl
-		if a.Closed() {
-			cc = immutableCacheControl
-		}
 		tags := newETags(d.validator)
-		s.serveDocument(w, r, &d, &tags, cc)
+		s.serveDocument(w, r, &d, &tags, s.cacheControl)
 	}
 }

@@ -56,14 +56,8 @@ func (s *Server) serveDelta(w http.ResponseWriter, r *http.Request, st *state, f
 	for _, h := range old {
 		seen[h] = true
 	}
-	var added []*feed.Post
-	for _, p := range f.Limit(s.feedLimit) {
-		if !seen[binary.BigEndian.Uint64(p.Hash[:8])] {
-			added = append(added, p)
-		}
-	}
-	delta := *f // the feed with only the added items; validators come from f
-	delta.Posts = added
+	added := func(p *feed.Post) bool { return !seen[binary.BigEndian.Uint64(p.Hash[:8])] }
+	pg := feed.Paging{Size: s.feedLimit, Page: 1}
 	sum := sha256.Sum256([]byte(from + " " + cur.validator))
 	format := formats[i]
 	d := document{
@@ -73,7 +67,7 @@ func (s *Server) serveDelta(w http.ResponseWriter, r *http.Request, st *state, f
 		lastModified: cur.lastModified,
 		format:       cur.format,
 		links:        cur.links,
-		render:       func(w io.Writer) error { return st.snap.Render(w, &delta, format, -1) },
+		render:       func(w io.Writer) error { return st.snap.RenderDelta(w, f, format, pg, added) },
 	}
 	c := httpx.Negotiate(r.Header)
 	b, err := s.fetch(r.Context(), &d, c)

@@ -13,9 +13,8 @@ import (
 func (s *Server) serveFeed(kind feed.Kind, format feed.Format) func(http.ResponseWriter, *http.Request, *state) {
 	i := formatIndex(format)
 	return func(w http.ResponseWriter, r *http.Request, st *state) {
-		f, err := st.snap.Feed(kind, r.PathValue("name"))
-		if err != nil {
-			httpError(w, http.StatusNotFound, "no such "+kind.String())
+		f, ok := lookupFeed(w, r, st, kind)
+		if !ok {
 			return
 		}
 		limit, err := s.parseLimit(r)
@@ -45,6 +44,23 @@ func (s *Server) serveFeed(kind feed.Kind, format feed.Format) func(http.Respons
 		tags := newETags(d.validator)
 		s.serveDocument(w, r, &d, &tags, s.cacheControl)
 	}
+}
+
+// lookupFeed returns the feed of kind named by the request's path, or
+// answers: 410 Gone for a feed that lost its last post and whose deleted
+// entries expired, so that aggregators stop polling it; else 404.
+func lookupFeed(w http.ResponseWriter, r *http.Request, st *state, kind feed.Kind) (*feed.Feed, bool) {
+	name := r.PathValue("name")
+	f, err := st.snap.Feed(kind, name)
+	switch {
+	case err == nil:
+		return f, true
+	case st.snap.Gone(kind, name):
+		httpError(w, http.StatusGone, "this "+kind.String()+" has no posts any more")
+	default:
+		httpError(w, http.StatusNotFound, "no such "+kind.String())
+	}
+	return nil, false
 }
 
 func (s *Server) serveOPML(w http.ResponseWriter, r *http.Request, st *state) {

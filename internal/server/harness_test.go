@@ -72,6 +72,7 @@ func startServer(t testing.TB, env map[string]string) *testServer {
 		Versions:    fleet.NewVersions(nil, time.Hour, time.Second, nil),
 		Subscribers: store,
 		Stats:       true,
+		Modified:    fleet.NewModified(nil, nil),
 	})
 	if _, err := s.Swap(snap); err != nil {
 		t.Fatal(err)

@@ -34,7 +34,6 @@ func (o *opmlDocs) get(key string, snap *feed.Snapshot, render func(io.Writer) e
 		return nil, err
 	}
 	d.doc.render = render // the cache keeps the bytes, not this map
-	d.doc.modTime = snap.SiteFeed().Updated(-1)
 	got, _ := o.docs.LoadOrStore(key, &d)
 	return got.(*static), nil
 }
@@ -54,9 +53,8 @@ func (s *Server) serveGroupOPML(kind feed.Kind) func(http.ResponseWriter, *http.
 // serveCategoryTagsOPML answers /categories/{name}/tags.opml: the category's
 // feed and the feed of every tag its posts carry.
 func (s *Server) serveCategoryTagsOPML(w http.ResponseWriter, r *http.Request, st *state) {
-	f, err := st.snap.Category(r.PathValue("name"))
-	if err != nil {
-		httpError(w, http.StatusNotFound, "no such category")
+	f, ok := lookupFeed(w, r, st, feed.KindCategory)
+	if !ok {
 		return
 	}
 	d, err := st.opmls.get("category/"+f.Key, st.snap, func(w io.Writer) error { return st.snap.RenderCategoryTagsOPML(w, f) })

@@ -182,7 +182,6 @@ func (p *pages) feedDocument(snap *feed.Snapshot, f *feed.Feed, limit int) docum
 	return document{
 		validator:   validator,
 		contentType: "text/html; charset=utf-8",
-		modTime:     f.Updated(p.latest),
 		format:      "html",
 		render: func(w io.Writer) error {
 			posts := f.Limit(p.latest)
@@ -284,9 +283,8 @@ func (s *Server) home(st *state) *static {
 // servePage returns the handler of the page of one category or tag.
 func (s *Server) servePage(kind feed.Kind) func(http.ResponseWriter, *http.Request, *state) {
 	return func(w http.ResponseWriter, r *http.Request, st *state) {
-		f, err := st.snap.Feed(kind, r.PathValue("name"))
-		if err != nil {
-			httpError(w, http.StatusNotFound, "no such "+kind.String())
+		f, ok := lookupFeed(w, r, st, kind)
+		if !ok {
 			return
 		}
 		d := s.pages.feedDocument(st.snap, f, s.feedLimit)
@@ -298,10 +296,5 @@ func (s *Server) servePage(kind feed.Kind) func(http.ResponseWriter, *http.Reque
 
 // index renders the index page of snap, validated by its bytes.
 func (p *pages) index(snap *feed.Snapshot, limit int) (static, error) {
-	st, err := newStatic("html", "text/html; charset=utf-8", func(w io.Writer) error { return p.writeIndex(w, snap, limit) })
-	if err != nil {
-		return static{}, err
-	}
-	st.doc.modTime = snap.SiteFeed().Updated(-1)
-	return st, nil
+	return newStatic("html", "text/html; charset=utf-8", func(w io.Writer) error { return p.writeIndex(w, snap, limit) })
 }

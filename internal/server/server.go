@@ -32,6 +32,12 @@ type Versions interface {
 	Hashes(ctx context.Context, feedID string, format int, validator string) ([]uint64, bool)
 }
 
+// Modified gives the time each validator a document serves was first
+// seen, its Last-Modified; *fleet.Modified is one.
+type Modified interface {
+	Times(docs []fleet.Doc, now time.Time) []time.Time
+}
+
 // Subscribers keeps the subscriber counts aggregators announce;
 // *subscribers.Store is one.
 type Subscribers interface {
@@ -52,6 +58,7 @@ type Options struct {
 	Log         *slog.Logger
 	Cache       Cache
 	Versions    Versions     // nil: no deltas
+	Modified    Modified     // nil: no Last-Modified
 	Subscribers Subscribers  // nil: not counted, no /stats.json
 	Stats       bool         // serve GET /stats.json; false: StatsHandler serves it elsewhere, or nothing does
 	Metrics     http.Handler // GET /metrics; nil: served elsewhere
@@ -68,6 +75,7 @@ type Server struct {
 	log           *slog.Logger
 	cache         Cache
 	versions      Versions
+	modified      Modified
 	subscribers   Subscribers
 	stats         bool
 	state         atomic.Pointer[state]
@@ -90,6 +98,7 @@ func New(o Options) *Server {
 		log:         o.Log,
 		cache:       o.Cache,
 		versions:    o.Versions,
+		modified:    o.Modified,
 		subscribers: o.Subscribers,
 		stats:       o.Stats,
 		feedLimit:   o.FeedLimit,
@@ -126,7 +135,8 @@ func New(o Options) *Server {
 	return s
 }
 
-// Swap makes snap the snapshot every new request sees. It returns the
+// Swap makes snap the snapshot every new request sees, its current
+// documents dated by when their validators were first seen. It returns the
 // absolute URLs, in every format, of the feeds whose documents changed: new
 // feeds and feeds whose validator changed (none on the first swap).
 func (s *Server) Swap(snap *feed.Snapshot) ([]string, error) {
@@ -136,6 +146,11 @@ func (s *Server) Swap(snap *feed.Snapshot) ([]string, error) {
 	}
 	if st.index, err = s.pages.index(snap, s.feedLimit); err != nil {
 		return nil, err
+	}
+	if s.modified != nil {
+		// The clock is read here, never while rendering: the time is no
+		// part of any document's bytes.
+		st.stamp(s.modified.Times, time.Now())
 	}
 	old := s.state.Load()
 	if old != nil && s.versions != nil {

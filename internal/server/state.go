@@ -6,6 +6,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"time"
+
+	"github.com/feedwire/feedwire/internal/fleet"
 
 	"github.com/feedwire/feedwire/feed"
 )
@@ -41,8 +44,7 @@ type static struct {
 // newState derives the server state of snap.
 func newState(snap *feed.Snapshot, limit int, hubLink string) (*state, error) {
 	st := &state{snap: snap, feeds: map[*feed.Feed]*feedMeta{}, replaced: make(chan struct{})}
-	st.all = append([]*feed.Feed{snap.SiteFeed()}, snap.Categories()...)
-	st.all = append(st.all, snap.Tags()...)
+	st.all = snap.Feeds()
 	for _, f := range st.all {
 		m := &feedMeta{}
 		for i, format := range formats {
@@ -52,13 +54,35 @@ func newState(snap *feed.Snapshot, limit int, hubLink string) (*state, error) {
 		}
 		st.feeds[f] = m
 	}
-	modTime := snap.SiteFeed().Updated(-1)
 	var err error
 	if st.opml, err = newStatic("opml", "text/x-opml; charset=utf-8", snap.RenderOPML); err != nil {
 		return nil, err
 	}
-	st.opml.doc.modTime = modTime
 	return st, nil
+}
+
+// stamp sets the Last-Modified of the documents st serves at every swap,
+// the current document of each feed and the OPML list, to the times when
+// their validators were first seen, as times gives them. Other documents
+// (pages, other limits, archives, the other OPML lists, the HTML pages,
+// which subscriber counts change between swaps) have none: they are
+// validated by their ETags alone.
+func (st *state) stamp(times func([]fleet.Doc, time.Time) []time.Time, now time.Time) {
+	docs := make([]fleet.Doc, 0, 3*len(st.all)+2)
+	var targets []*document
+	for _, f := range st.all {
+		m := st.feeds[f]
+		for i, format := range formats {
+			docs = append(docs, fleet.Doc{Slot: fleet.FeedID(f) + ":" + format.String(), Validator: m.docs[i].validator})
+			targets = append(targets, &m.docs[i])
+		}
+	}
+	docs = append(docs, fleet.Doc{Slot: "opml", Validator: st.opml.doc.validator})
+	targets = append(targets, &st.opml.doc)
+	for i, t := range times(docs, now) {
+		targets[i].modTime = t
+		targets[i].prepare()
+	}
 }
 
 // formats lists the feed formats in the order of feedMeta's arrays.
