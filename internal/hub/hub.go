@@ -1,0 +1,355 @@
+// Package hub is feedwire's own WebSub hub (W3C WebSub Recommendation) for
+// the site's feeds: it takes subscription requests at POST /websub,
+// verifies the subscriber's intent, and pushes every change of a feed to
+// its subscribers, signed with their secret. Subscriptions and the work
+// queue live in a Store: in memory, or in Redis for a fleet of replicas.
+package hub
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Topics is what the hub needs of the site: which URLs are its feeds, and
+// what their subscribers get when they change.
+type Topics interface {
+	// Topic returns the canonical URL of the site feed raw names, false
+	// when raw is no feed of the site (archives are none).
+	Topic(raw string) (string, bool)
+	// Content returns the push of topic's latest change.
+	Content(ctx context.Context, topic string) (Content, error)
+}
+
+// Observer records what the hub does; *metrics.Hub is one.
+type Observer interface {
+	HubSubscriptions(state string, n int)
+	HubVerification(result string)
+	HubDelivery(result string)
+	ObserveHubDelivery(d time.Duration)
+}
+
+// Label values the Observer receives.
+const (
+	StateActive  = "active"  // verified, unexpired subscriptions
+	StatePending = "pending" // verifications waiting
+
+	ResultVerified     = "verified"     // intent confirmed, subscription saved or removed
+	ResultFailed       = "failed"       // the callback did not echo the challenge
+	ResultDenied       = "denied"       // topic refused, the callback told
+	ResultDelivered    = "delivered"    // a 2xx from the callback
+	ResultRetry        = "retry"        // an attempt failed; another is scheduled
+	ResultDropped      = "dropped"      // given up after RetryFor
+	ResultGone         = "gone"         // 410: the subscription ended
+	ResultUnsubscribed = "unsubscribed" // subscription gone before delivery
+)
+
+// Options are a hub's settings. Zero values take the defaults below.
+type Options struct {
+	Store        Store
+	Topics       Topics
+	Observer     Observer
+	Log          *slog.Logger
+	Now          func() time.Time // the clock; time.Now when nil
+	Client       *http.Client     // for callbacks; nil: NewClient(AllowPrivate)
+	AllowPrivate bool             // callbacks may be loopback, private or link-local
+
+	LeaseDefault time.Duration // lease when the subscriber names none
+	LeaseMin     time.Duration
+	LeaseMax     time.Duration
+	MaxPerHost   int           // subscriptions per callback host
+	MaxPending   int           // verifications waiting, fleet-wide
+	RatePerMin   int           // subscription requests per client address and minute
+	RetryFor     time.Duration // how long a delivery is retried
+	Workers      int           // callbacks contacted at once
+}
+
+// Defaults of Options.
+const (
+	DefaultLease      = 7 * 24 * time.Hour
+	DefaultLeaseMin   = time.Hour
+	DefaultLeaseMax   = 30 * 24 * time.Hour
+	DefaultMaxPerHost = 1000
+	DefaultMaxPending = 1000
+	DefaultRatePerMin = 60
+	DefaultRetryFor   = time.Hour
+	DefaultWorkers    = 64
+)
+
+// Hub is a WebSub hub for the site's feeds.
+type Hub struct {
+	o       Options
+	client  *http.Client
+	limiter *limiter
+
+	mu       sync.Mutex
+	contents map[string]Content // recently delivered content, by key
+	counts   map[string]int     // active subscriptions per topic, last counted
+	counted  time.Time
+}
+
+// New returns a hub; Run does its work.
+func New(o Options) *Hub {
+	def := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	defInt := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&o.LeaseDefault, DefaultLease)
+	def(&o.LeaseMin, DefaultLeaseMin)
+	def(&o.LeaseMax, DefaultLeaseMax)
+	def(&o.RetryFor, DefaultRetryFor)
+	defInt(&o.MaxPerHost, DefaultMaxPerHost)
+	defInt(&o.MaxPending, DefaultMaxPending)
+	defInt(&o.RatePerMin, DefaultRatePerMin)
+	defInt(&o.Workers, DefaultWorkers)
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Observer == nil {
+		o.Observer = nopObserver{}
+	}
+	h := &Hub{o: o, client: o.Client, limiter: newLimiter(o.RatePerMin, time.Minute), contents: map[string]Content{}}
+	if h.client == nil {
+		h.client = NewClient(o.AllowPrivate, o.Workers)
+	}
+	return h
+}
+
+type nopObserver struct{}
+
+func (nopObserver) HubSubscriptions(string, int)     {}
+func (nopObserver) HubVerification(string)           {}
+func (nopObserver) HubDelivery(string)               {}
+func (nopObserver) ObserveHubDelivery(time.Duration) {}
+
+// publishTimeout bounds the work Publish does for one reload.
+const publishTimeout = 10 * time.Second
+
+// Publish queues the latest change of every topic in urls that has
+// subscribers: the content is taken now, once per change fleet-wide, and
+// one replica expands it into deliveries.
+func (h *Hub) Publish(urls []string) {
+	ctx, cancel := context.WithTimeout(context.Background(), publishTimeout)
+	defer cancel()
+	now := h.o.Now()
+	counts, err := h.o.Store.Counts(ctx, now)
+	if err != nil {
+		h.o.Log.Error("hub: changes not pushed", "feeds", len(urls), "err", err)
+		return
+	}
+	h.setCounts(counts, now)
+	var jobs []Job
+	for _, u := range urls {
+		if counts[u] == 0 {
+			continue
+		}
+		c, err := h.o.Topics.Content(ctx, u)
+		if err != nil {
+			h.o.Log.Error("hub: change not pushed", "topic", u, "err", err)
+			continue
+		}
+		sum := sha256.Sum256([]byte(u + "\n" + c.Version))
+		key := hex.EncodeToString(sum[:16])
+		first, err := h.o.Store.First(ctx, key, h.o.RetryFor+time.Hour)
+		if err != nil {
+			h.o.Log.Error("hub: change not pushed", "topic", u, "err", err)
+			continue
+		}
+		if !first {
+			continue // another replica pushes this change
+		}
+		if err := h.o.Store.PutContent(ctx, key, c, h.o.RetryFor+time.Hour); err != nil {
+			h.o.Log.Error("hub: change not pushed", "topic", u, "err", err)
+			continue
+		}
+		jobs = append(jobs, Job{Kind: jobFanout, Topic: u, Content: key, Since: now.UnixNano()})
+	}
+	if err := h.o.Store.Enqueue(ctx, jobs); err != nil {
+		h.o.Log.Error("hub: changes not pushed", "feeds", len(jobs), "err", err)
+	}
+}
+
+// countsEvery is how often the subscription gauges and Counts' answer are
+// refreshed from the store.
+const countsEvery = 15 * time.Second
+
+// Counts returns the active subscriptions per topic, counted at most
+// countsEvery ago.
+func (h *Hub) Counts(ctx context.Context) map[string]int {
+	now := h.o.Now()
+	h.mu.Lock()
+	counts, fresh := h.counts, now.Sub(h.counted) < countsEvery && !now.Before(h.counted)
+	h.mu.Unlock()
+	if fresh {
+		return counts
+	}
+	counts, err := h.o.Store.Counts(ctx, now)
+	if err != nil {
+		h.o.Log.Warn("hub: subscriptions not counted", "err", err)
+		return counts
+	}
+	h.setCounts(counts, now)
+	return counts
+}
+
+// setCounts records counts as of now, and exports their total.
+func (h *Hub) setCounts(counts map[string]int, now time.Time) {
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	h.mu.Lock()
+	h.counts, h.counted = counts, now
+	h.mu.Unlock()
+	h.o.Observer.HubSubscriptions(StateActive, total)
+}
+
+// Run does the hub's queued work with at most Workers callbacks contacted
+// at once, until ctx is done. A slow callback holds one worker, never the
+// queue.
+func (h *Hub) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	slots := make(chan struct{}, h.o.Workers)
+	gauges := time.NewTicker(countsEvery)
+	defer gauges.Stop()
+	backoff := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		select {
+		case <-gauges.C:
+			h.Counts(ctx)
+			if n, err := h.o.Store.Pending(ctx, 0); err == nil {
+				h.o.Observer.HubSubscriptions(StatePending, n)
+			}
+		default:
+		}
+		slots <- struct{}{}
+		free := 1
+	fill:
+		for free < cap(slots) {
+			select {
+			case slots <- struct{}{}:
+				free++
+			default:
+				break fill
+			}
+		}
+		jobs, err := h.o.Store.Claim(ctx, free, h.o.Now())
+		for range free - len(jobs) {
+			<-slots
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			h.o.Log.Warn("hub: queue unavailable", "err", err, "retry_in", backoff.String())
+			sleep(ctx, backoff)
+			backoff = min(2*backoff, 10*time.Second)
+			continue
+		}
+		backoff = 100 * time.Millisecond
+		for _, j := range jobs {
+			wg.Go(func() {
+				defer func() { <-slots }()
+				h.do(context.WithoutCancel(ctx), j)
+			})
+		}
+	}
+}
+
+// do runs one job and acknowledges it.
+func (h *Hub) do(ctx context.Context, j Job) {
+	var err error
+	switch j.Kind {
+	case jobVerify:
+		h.verify(ctx, j)
+	case jobDeny:
+		h.deny(ctx, j)
+	case jobFanout:
+		err = h.fanout(ctx, j)
+	case jobDeliver:
+		if h.deliver(ctx, j) {
+			return // put back for a retry
+		}
+	}
+	if err != nil {
+		h.o.Log.Error("hub: job failed; retrying", "kind", j.Kind, "topic", j.Topic, "err", err)
+		if err := h.o.Store.Later(ctx, j, h.o.Now().Add(jobRetry)); err != nil {
+			h.o.Log.Warn("hub: job not rescheduled; it is retried once reclaimed", "kind", j.Kind, "err", err)
+		}
+		return
+	}
+	if err := h.o.Store.Ack(ctx, j); err != nil {
+		h.o.Log.Warn("hub: job not acknowledged", "kind", j.Kind, "err", err)
+	}
+}
+
+// fanout queues one delivery of a change per active subscriber of its
+// topic.
+func (h *Hub) fanout(ctx context.Context, j Job) error {
+	subs, err := h.o.Store.Active(ctx, j.Topic, h.o.Now())
+	if err != nil {
+		return err
+	}
+	jobs := make([]Job, len(subs))
+	for i, s := range subs {
+		jobs[i] = Job{Kind: jobDeliver, Topic: j.Topic, Callback: s.Callback, Content: j.Content, Since: j.Since}
+	}
+	return h.o.Store.Enqueue(ctx, jobs)
+}
+
+// content returns stored content, from the hub's own small cache when it
+// was read recently: a change fanned out to thousands is read once.
+func (h *Hub) content(ctx context.Context, key string) (Content, error) {
+	h.mu.Lock()
+	c, ok := h.contents[key]
+	h.mu.Unlock()
+	if ok {
+		return c, nil
+	}
+	c, err := h.o.Store.Content(ctx, key)
+	if err != nil {
+		return Content{}, err
+	}
+	h.mu.Lock()
+	if len(h.contents) >= maxCachedContents {
+		clear(h.contents)
+	}
+	h.contents[key] = c
+	h.mu.Unlock()
+	return c, nil
+}
+
+// jobRetry is when a fan-out that failed (the store was unavailable) is
+// tried again.
+const jobRetry = 5 * time.Second
+
+// maxCachedContents bounds the contents a hub keeps in memory.
+const maxCachedContents = 64
+
+// sleep waits d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// errQueueFull reports a Memory store holding memoryQueueLimit jobs.
+var errQueueFull = errors.New("hub: queue full")
