@@ -67,6 +67,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, h *hooks) e
 	if deps.hub != nil {
 		go deps.hub.Run(loadCtx)
 	}
+	if deps.builtinHub != nil {
+		go deps.builtinHub.Run(loadCtx)
+	}
 
 	select {
 	case <-ctx.Done():

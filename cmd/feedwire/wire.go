@@ -17,6 +17,7 @@ import (
 	"github.com/feedwire/feedwire/feed"
 	"github.com/feedwire/feedwire/internal/config"
 	"github.com/feedwire/feedwire/internal/fleet"
+	"github.com/feedwire/feedwire/internal/hub"
 	"github.com/feedwire/feedwire/internal/reload"
 	"github.com/feedwire/feedwire/internal/server"
 	"github.com/feedwire/feedwire/internal/websub"
@@ -33,7 +34,8 @@ type deps struct {
 	tiered         *cache.Tiered
 	redis          redis.UniversalClient
 	subscribers    *subscriberCounts
-	hub            *websub.Publisher // nil without FEEDWIRE_WEBSUB_HUB
+	hub            *websub.Publisher // nil without an external hub
+	builtinHub     *hub.Hub          // nil without FEEDWIRE_HUB=builtin
 	loop           *reload.Loop
 }
 
@@ -65,7 +67,7 @@ func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded fu
 		FeedLimit:     cfg.FeedLimit,
 		MaxLimit:      cfg.MaxLimit,
 		MaxAge:        cfg.MaxAge,
-		WebSubHub:     cfg.WebSubHub,
+		WebSubHub:     cfg.ExternalHub(),
 		AccessLog:     cfg.AccessLog,
 		Log:           log,
 		Cache:         d.tiered,
@@ -77,6 +79,10 @@ func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded fu
 	}
 	if cfg.MetricsAddr == "" {
 		o.Metrics = d.metricsHandler
+	}
+	if cfg.BuiltinHub() {
+		d.builtinHub = newBuiltinHub(cfg, reg, d.redis, log, func() *server.Server { return d.server })
+		o.Hub = d.builtinHub
 	}
 	d.server = server.New(o)
 
@@ -93,9 +99,12 @@ func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded fu
 		Observer:   m,
 		Log:        log,
 	}
-	if cfg.WebSubHub != "" {
-		d.hub = websub.New(cfg.WebSubHub, log, m)
+	if u := cfg.ExternalHub(); u != "" {
+		d.hub = websub.New(u, log, m)
 		lo.Publish = d.hub.Publish
+	}
+	if d.builtinHub != nil {
+		lo.Publish = d.builtinHub.Publish
 	}
 	d.loop = reload.New(source(cfg), d.server, lo)
 	return d, nil

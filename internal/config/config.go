@@ -6,6 +6,7 @@ package config
 import (
 	"fmt"
 	"io"
+	"net/url"
 	"reflect"
 	"strconv"
 	"text/tabwriter"
@@ -50,6 +51,17 @@ type Config struct {
 	ReloadInterval time.Duration `envconfig:"RELOAD_INTERVAL" default:"1m" desc:"poll interval for posts changes (0: off)"`
 	WebSubHub      string        `envconfig:"WEBSUB_HUB" desc:"WebSub hub URL announced in feeds"`
 	TombstoneDays  int           `envconfig:"TOMBSTONE_DAYS" default:"7" desc:"days a removed post stays in its feeds as an RFC 6721 deleted entry (0: none)"`
+
+	Hub             string        `envconfig:"HUB" desc:"WebSub: builtin makes feedwire its own hub at POST /websub; a URL pings that external hub (as WEBSUB_HUB does); empty: none"`
+	HubLease        time.Duration `envconfig:"HUB_LEASE" default:"168h" desc:"built-in hub: lease when a subscriber asks for none"`
+	HubLeaseMin     time.Duration `envconfig:"HUB_LEASE_MIN" default:"1h" desc:"built-in hub: shortest lease granted"`
+	HubLeaseMax     time.Duration `envconfig:"HUB_LEASE_MAX" default:"720h" desc:"built-in hub: longest lease granted"`
+	HubAllowPrivate bool          `envconfig:"HUB_ALLOW_PRIVATE" default:"false" desc:"built-in hub: allow loopback, private and link-local callbacks (tests, intranets)"`
+	HubMaxPerHost   int           `envconfig:"HUB_MAX_PER_HOST" default:"1000" desc:"built-in hub: subscriptions per callback host"`
+	HubMaxPending   int           `envconfig:"HUB_MAX_PENDING" default:"1000" desc:"built-in hub: verifications waiting at once"`
+	HubRate         int           `envconfig:"HUB_RATE" default:"60" desc:"built-in hub: subscription requests per client address and minute"`
+	HubRetryFor     time.Duration `envconfig:"HUB_RETRY_FOR" default:"1h" desc:"built-in hub: how long a failed delivery is retried before it is dropped"`
+	HubWorkers      int           `envconfig:"HUB_WORKERS" default:"64" desc:"built-in hub: callbacks contacted at once by each replica"`
 
 	LogFormat string `envconfig:"LOG_FORMAT" default:"json" desc:"json or text"`
 	LogLevel  string `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
@@ -119,6 +131,14 @@ func (c Config) Validate() error {
 		return fmt.Errorf("config: %s_MAX_POST_BYTES must be at least 1", Prefix)
 	case c.TombstoneDays < 0:
 		return fmt.Errorf("config: %s_TOMBSTONE_DAYS must not be negative", Prefix)
+	case c.Hub != "" && c.Hub != HubBuiltin && !isHTTPURL(c.Hub):
+		return fmt.Errorf("config: %s_HUB must be builtin or an http(s) URL", Prefix)
+	case c.Hub != "" && c.WebSubHub != "" && c.Hub != c.WebSubHub:
+		return fmt.Errorf("config: %s_HUB and %s_WEBSUB_HUB disagree; set only %s_HUB", Prefix, Prefix, Prefix)
+	case c.BuiltinHub() && (c.HubLeaseMin <= 0 || c.HubLease < c.HubLeaseMin || c.HubLeaseMax < c.HubLease):
+		return fmt.Errorf("config: %s_HUB_LEASE_MIN, _HUB_LEASE and _HUB_LEASE_MAX must be positive and in that order", Prefix)
+	case c.BuiltinHub() && (c.HubMaxPerHost < 1 || c.HubMaxPending < 1 || c.HubRate < 1 || c.HubWorkers < 1 || c.HubRetryFor <= 0):
+		return fmt.Errorf("config: %s_HUB_MAX_PER_HOST, _HUB_MAX_PENDING, _HUB_RATE, _HUB_WORKERS and _HUB_RETRY_FOR must be positive", Prefix)
 	case c.LogFormat != "json" && c.LogFormat != "text":
 		return fmt.Errorf("config: %s_LOG_FORMAT must be json or text", Prefix)
 	}
@@ -158,3 +178,28 @@ func Usage(w io.Writer) error {
 
 // RedisConfigured reports whether a shared Redis tier is set.
 func (c Config) RedisConfigured() bool { return c.RedisURL != "" || len(c.RedisAddrs) > 0 }
+
+// HubBuiltin is the FEEDWIRE_HUB value that makes feedwire its own hub.
+const HubBuiltin = "builtin"
+
+// BuiltinHub reports whether feedwire is its own WebSub hub.
+func (c Config) BuiltinHub() bool { return c.Hub == HubBuiltin }
+
+// ExternalHub returns the URL of the external WebSub hub feedwire pings:
+// FEEDWIRE_HUB when it is a URL, else the older FEEDWIRE_WEBSUB_HUB; empty
+// when none.
+func (c Config) ExternalHub() string {
+	if c.Hub != "" && !c.BuiltinHub() {
+		return c.Hub
+	}
+	if c.BuiltinHub() {
+		return ""
+	}
+	return c.WebSubHub
+}
+
+// isHTTPURL reports whether s is an absolute http or https URL.
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net"
+	"strings"
 	"time"
 	_ "time/tzdata" // the container image has no zoneinfo of its own
 
@@ -27,7 +28,7 @@ func (c Config) Site(fsys fs.FS) (feed.Site, error) {
 	override(&site.Description, c.SiteDescription)
 	override(&site.Lang, c.SiteLang)
 	override(&site.Permalink, c.Permalink)
-	override(&site.WebSubHub, c.WebSubHub)
+	override(&site.WebSubHub, c.ExternalHub())
 	if c.Timezone != "" {
 		loc, err := time.LoadLocation(c.Timezone)
 		if err != nil {
@@ -40,6 +41,9 @@ func (c Config) Site(fsys fs.FS) (feed.Site, error) {
 	}
 	if site.URL == "" {
 		site.URL = defaultSiteURL(c.Addr)
+	}
+	if c.BuiltinHub() {
+		site.WebSubHub = strings.TrimSuffix(site.URL, "/") + "/websub"
 	}
 	if site.Title == "" {
 		site.Title = "feedwire"

@@ -54,6 +54,7 @@ type Options struct {
 	Versions    Versions     // nil: no deltas
 	Subscribers Subscribers  // nil: not counted, no /stats.json
 	Metrics     http.Handler // GET /metrics; nil: served elsewhere
+	Hub         Hub          // the built-in WebSub hub at POST /websub; nil: none
 	// ObserveRender records the time a document took to render.
 	ObserveRender func(format string, d time.Duration)
 	// Instrument wraps the handler of each route pattern.
@@ -79,6 +80,7 @@ type Server struct {
 	outer         func(http.Handler) http.Handler
 	stale         chan struct{} // signalled when a post changed under the snapshot
 	hubLink       string        // Link header value naming the WebSub hub, if any
+	hub           Hub           // nil: no built-in hub
 	pages         *pages        // the HTML discovery pages
 }
 
@@ -99,6 +101,7 @@ func New(o Options) *Server {
 		instrument:    o.Instrument,
 		outer:         o.Outer,
 		stale:         make(chan struct{}, 1),
+		hub:           o.Hub,
 	}
 	var counts subscriberFunc
 	if s.subscribers != nil {
@@ -127,7 +130,11 @@ func New(o Options) *Server {
 // absolute URLs, in every format, of the feeds whose documents changed: new
 // feeds and feeds whose validator changed (none on the first swap).
 func (s *Server) Swap(snap *feed.Snapshot) ([]string, error) {
-	st, err := newState(snap, s.feedLimit, s.hubLink)
+	hubLink := s.hubLink
+	if hubLink == "" && snap.Site.WebSubHub != "" {
+		hubLink = "<" + snap.Site.WebSubHub + `>; rel="hub"`
+	}
+	st, err := newState(snap, s.feedLimit, hubLink)
 	if err != nil {
 		return nil, err
 	}
@@ -135,8 +142,15 @@ func (s *Server) Swap(snap *feed.Snapshot) ([]string, error) {
 		return nil, err
 	}
 	old := s.state.Load()
-	if old != nil && s.versions != nil {
-		s.versions.Remember(replacedVersions(old, st, s.feedLimit))
+	if old != nil {
+		replaced := replacedVersions(old, st, s.feedLimit)
+		if s.versions != nil {
+			s.versions.Remember(replaced)
+		}
+		st.prior = make(map[string]*fleet.Version, len(replaced))
+		for _, v := range replaced {
+			st.prior[v.Feed] = v
+		}
 	}
 	s.state.Store(st)
 	if old == nil {

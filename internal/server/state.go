@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/feedwire/feedwire/feed"
+	"github.com/feedwire/feedwire/internal/fleet"
 )
 
 // state is everything the server derives from one snapshot. It is built
@@ -21,6 +22,9 @@ type state struct {
 	opmls opmlDocs  // the other OPML documents, made on first request
 	index static    // set by server.swap: the pages render it
 	live  liveIndex // index with newer subscriber counts; see server.home
+
+	hubLink  string                    // Link header value naming the WebSub hub, if any
+	prior    map[string]*fleet.Version // by fleet.FeedID: the version each changed feed replaced
 
 	replaced chan struct{} // closed when a newer state replaces this one
 }
@@ -40,7 +44,7 @@ type static struct {
 
 // newState derives the server state of snap.
 func newState(snap *feed.Snapshot, limit int, hubLink string) (*state, error) {
-	st := &state{snap: snap, feeds: map[*feed.Feed]*feedMeta{}, replaced: make(chan struct{})}
+	st := &state{snap: snap, feeds: map[*feed.Feed]*feedMeta{}, hubLink: hubLink, replaced: make(chan struct{})}
 	st.all = append([]*feed.Feed{snap.SiteFeed()}, snap.Categories()...)
 	st.all = append(st.all, snap.Tags()...)
 	for _, f := range st.all {
