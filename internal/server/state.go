@@ -23,8 +23,8 @@ type state struct {
 	index static    // set by server.swap: the pages render it
 	live  liveIndex // index with newer subscriber counts; see server.home
 
-	hubLink  string                    // Link header value naming the WebSub hub, if any
-	prior    map[string]*fleet.Version // by fleet.FeedID: the version each changed feed replaced
+	hubLink string                    // Link header value naming the WebSub hub, if any
+	prior   map[string]*fleet.Version // by fleet.FeedID: the version each changed feed replaced
 
 	replaced chan struct{} // closed when a newer state replaces this one
 }
