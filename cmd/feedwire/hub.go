@@ -10,22 +10,33 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/feedwire/feedwire/cache"
 	"github.com/feedwire/feedwire/internal/config"
 	"github.com/feedwire/feedwire/internal/hub"
 	"github.com/feedwire/feedwire/internal/server"
 	"github.com/feedwire/feedwire/metrics"
 )
 
+// hubRedisTimeout bounds each Redis command of the hub. It has its own
+// client: its workers must neither take the document cache's connections
+// nor fail on the cache's fail-fast timeout, which is tuned for requests.
+const hubRedisTimeout = 2 * time.Second
+
 // hubClaimIdle is how long a job another replica took and did not finish
 // waits before this one takes it over: longer than any callback request.
 const hubClaimIdle = time.Minute
 
 // newBuiltinHub makes feedwire its own WebSub hub: subscriptions and its
-// queue in Redis when client is set, else in memory. srv returns the
-// server, made after the hub.
-func newBuiltinHub(cfg config.Config, reg prometheus.Registerer, client redis.UniversalClient, log *slog.Logger, srv func() *server.Server) *hub.Hub {
+// queue in Redis when cfg names one (through a client of its own, returned
+// for closing), else in memory. srv returns the server, made after the hub.
+func newBuiltinHub(cfg config.Config, reg prometheus.Registerer, log *slog.Logger, srv func() *server.Server) (*hub.Hub, redis.UniversalClient, error) {
 	var store hub.Store
-	if client != nil {
+	var client redis.UniversalClient
+	if cfg.RedisConfigured() {
+		var err error
+		if client, err = cache.NewRedisClient(cfg.RedisURL, cfg.RedisAddrs, cfg.RedisMasterName, hubRedisTimeout); err != nil {
+			return nil, nil, err
+		}
 		host, _ := os.Hostname()
 		store = hub.NewRedis(client, host+"-"+rand.Text()[:8], hubClaimIdle)
 		log.Info("WebSub hub built in at POST /websub; subscriptions and deliveries shared through Redis")
@@ -33,7 +44,7 @@ func newBuiltinHub(cfg config.Config, reg prometheus.Registerer, client redis.Un
 		store = hub.NewMemory()
 		log.Warn("WebSub hub built in at POST /websub; without Redis its subscriptions and pending deliveries are kept in memory and do not survive a restart")
 	}
-	return hub.New(hub.Options{
+	h := hub.New(hub.Options{
 		Store:        store,
 		Topics:       hubTopics{srv},
 		Observer:     metrics.NewHub(reg),
@@ -48,6 +59,7 @@ func newBuiltinHub(cfg config.Config, reg prometheus.Registerer, client redis.Un
 		RetryFor:     cfg.HubRetryFor,
 		Workers:      cfg.HubWorkers,
 	})
+	return h, client, nil
 }
 
 // hubTopics gives the hub the server's feeds.

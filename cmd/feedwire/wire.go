@@ -36,6 +36,7 @@ type deps struct {
 	subscribers    *subscriberCounts
 	hub            *websub.Publisher // nil without an external hub
 	builtinHub     *hub.Hub          // nil without FEEDWIRE_HUB=builtin
+	hubRedis       redis.UniversalClient
 	loop           *reload.Loop
 }
 
@@ -81,7 +82,10 @@ func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded fu
 		o.Metrics = d.metricsHandler
 	}
 	if cfg.BuiltinHub() {
-		d.builtinHub = newBuiltinHub(cfg, reg, d.redis, log, func() *server.Server { return d.server })
+		var err error
+		if d.builtinHub, d.hubRedis, err = newBuiltinHub(cfg, reg, log, func() *server.Server { return d.server }); err != nil {
+			return nil, err
+		}
 		o.Hub = d.builtinHub
 	}
 	d.server = server.New(o)
@@ -122,6 +126,9 @@ func (d *deps) close() {
 	d.tiered.Close()
 	if d.redis != nil {
 		d.redis.Close()
+	}
+	if d.hubRedis != nil {
+		d.hubRedis.Close()
 	}
 }
 
