@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/feedwire/feedwire/internal/redistest"
 	"github.com/feedwire/feedwire/internal/sitetest"
 )
 
@@ -112,6 +113,13 @@ func TestBuiltinHubPushesNewPosts(t *testing.T) {
 	}
 	waitMetric(t, ts, 1, "feedwire_hub_deliveries_total", "result=delivered")
 
+	s.Remove("_posts/2026-10-01-a1.md")
+	ts.waitLoaded(t)
+	gone := sub.next(t)
+	if got := deltaTitles(t, gone); len(got) != 0 || !strings.Contains(string(gone), "<at:deleted-entry") {
+		t.Fatalf("push after a deletion carries %q and no tombstone:\n%s", got, gone)
+	}
+
 	_, stats := get(t, "GET", ts.URL+"/stats.json", nil)
 	var st struct {
 		PushTotal int `json:"push_total"`
@@ -144,5 +152,59 @@ func TestBuiltinHubRefusesPrivateCallbacks(t *testing.T) {
 		if r.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "callback") {
 			t.Errorf("callback %s: %s %s, want 400 naming the callback", cb, r.Status, b)
 		}
+	}
+}
+
+func TestBuiltinHubAcrossReplicasAndRestarts(t *testing.T) {
+	rs := redistest.Start(t)
+	s := sitetest.New(t)
+	s.Post("2026-10-01-a1.md", "甲报一", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
+	env := map[string]string{"POSTS_DIR": s.Root, "RELOAD_INTERVAL": "0", "HUB": "builtin", "HUB_ALLOW_PRIVATE": "true",
+		"REDIS_URL": rs.URL(), "REDIS_TIMEOUT": "2s"}
+	a, b := startServer(t, env), startServer(t, env)
+	topic := "https://news.example.org/categories/jiabao/atom.xml"
+	sub := newPushSubscriber(t, "s")
+	r, err := http.PostForm(b.URL+"/websub", url.Values{"hub.mode": {"subscribe"}, "hub.topic": {topic}, "hub.callback": {sub.URL}, "hub.secret": {"s"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	<-sub.verified
+	deadline := time.Now().Add(15 * time.Second)
+	for scrape(t, a.URL, "feedwire_hub_verifications_total", "result=verified")+scrape(t, b.URL, "feedwire_hub_verifications_total", "result=verified") < 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("subscription not verified within 15s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+
+	// Both replicas reload each change; the subscriber gets it once.
+	for i, title := range []string{"甲报二", "甲报三"} {
+		s.Post("2026-10-0"+string(rune('2'+i))+"-a.md", title, "2026-10-0"+string(rune('2'+i))+" 08:00:00", "jiabao", "甲报新闻")
+		a.waitLoaded(t)
+		b.waitLoaded(t)
+		if got := deltaTitles(t, sub.next(t)); !slices.Equal(got, []string{title}) {
+			t.Fatalf("push %d carries %q, want only %q", i+1, got, title)
+		}
+	}
+	delivered := func(servers ...*testServer) float64 {
+		n := 0.0
+		for _, ts := range servers {
+			n += scrape(t, ts.URL, "feedwire_hub_deliveries_total", "result=delivered")
+		}
+		return n
+	}
+	if n := delivered(a, b); n != 2 {
+		t.Fatalf("two replicas delivered %v pushes for 2 changes", n)
+	}
+
+	// Every replica restarts: the subscription is in Redis.
+	a.shutdown(t)
+	b.shutdown(t)
+	c := startServer(t, env)
+	s.Post("2026-10-05-a.md", "甲报五", "2026-10-05 08:00:00", "jiabao", "甲报新闻")
+	c.waitLoaded(t)
+	if got := deltaTitles(t, sub.next(t)); !slices.Equal(got, []string{"甲报五"}) {
+		t.Fatalf("push after the restart carries %q", got)
 	}
 }

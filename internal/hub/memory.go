@@ -22,7 +22,7 @@ type Memory struct {
 	topics   map[string]map[string]Subscription // topic, callback
 	hosts    map[string]int
 	ready    []Job
-	later    []Job // put back by Later, due at the same index of due
+	later    []Job // put back by Later, sorted by due time, due at the same index of due
 	due      []time.Time
 	marks    map[string]time.Time
 	contents map[string]memoryContent
@@ -159,8 +159,9 @@ func (m *Memory) Enqueue(_ context.Context, jobs []Job) error {
 func (m *Memory) Later(_ context.Context, job Job, at time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.later = append(m.later, job)
-	m.due = append(m.due, at)
+	i, _ := slices.BinarySearchFunc(m.due, at, func(a, b time.Time) int { return a.Compare(b) })
+	m.later = slices.Insert(m.later, i, job)
+	m.due = slices.Insert(m.due, i, at)
 	return nil
 }
 
@@ -190,15 +191,13 @@ func (m *Memory) Claim(ctx context.Context, n int, now time.Time) ([]Job, error)
 func (m *Memory) take(n int, now time.Time) []Job {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for i := 0; i < len(m.later); {
-		if m.due[i].After(now) {
-			i++
-			continue
-		}
-		m.ready = append(m.ready, m.later[i])
-		m.later = slices.Delete(m.later, i, i+1)
-		m.due = slices.Delete(m.due, i, i+1)
+	due := 0 // later is sorted by due time
+	for due < len(m.due) && !m.due[due].After(now) {
+		due++
 	}
+	m.ready = append(m.ready, m.later[:due]...)
+	m.later = slices.Delete(m.later, 0, due)
+	m.due = slices.Delete(m.due, 0, due)
 	n = min(n, len(m.ready))
 	out := slices.Clone(m.ready[:n])
 	m.ready = slices.Delete(m.ready, 0, n)

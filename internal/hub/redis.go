@@ -69,7 +69,8 @@ func (r *Redis) Save(ctx context.Context, s Subscription) error {
 	if err != nil {
 		return fmt.Errorf("hub: %w", err)
 	}
-	_, err = r.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	// Not a transaction: the keys may live on different Cluster shards.
+	_, err = r.client.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, subKey(s.Topic), s.Callback, b)
 		p.SAdd(ctx, keyTopics, s.Topic)
 		p.HSet(ctx, keyHost+callbackHost(s.Callback), hostField(s.Topic, s.Callback), 1)
@@ -79,7 +80,7 @@ func (r *Redis) Save(ctx context.Context, s Subscription) error {
 }
 
 func (r *Redis) Remove(ctx context.Context, topic, callback string) error {
-	_, err := r.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	_, err := r.client.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.HDel(ctx, subKey(topic), callback)
 		p.HDel(ctx, keyHost+callbackHost(callback), hostField(topic, callback))
 		return nil

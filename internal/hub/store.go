@@ -28,7 +28,8 @@ type Job struct {
 	ID       string `json:"-"` // assigned by the store that handed it out
 	Kind     string `json:"kind"`
 	Mode     string `json:"mode,omitempty"` // verify: subscribe or unsubscribe
-	Topic    string `json:"topic"`
+	Topic    string `json:"topic"`           // canonical
+	Asked    string `json:"asked,omitempty"` // verify: the topic as the subscriber spelled it
 	Callback string `json:"callback,omitempty"`
 	Secret   string `json:"secret,omitempty"`
 	Lease    int    `json:"lease,omitempty"`   // seconds, for a subscribe
@@ -44,7 +45,7 @@ type Content struct {
 	Body        []byte   `json:"body"`
 	ContentType string   `json:"content_type"`
 	Links       []string `json:"links"` // Link header values: hub and self
-	Version     string   `json:"version"`
+	Version     string   `json:"version"` // names the change: equal on every replica that made it
 }
 
 // ErrNotFound reports a subscription or content the store does not hold.

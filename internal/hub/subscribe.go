@@ -97,7 +97,7 @@ func (h *Hub) accept(ctx context.Context, w http.ResponseWriter, r *http.Request
 	}
 	j := Job{Kind: jobVerify, Mode: req.mode, Topic: req.topic, Callback: req.callback, Secret: req.secret, Lease: req.lease}
 	if topic, ok := h.o.Topics.Topic(req.topic); ok {
-		j.Topic = topic
+		j.Topic, j.Asked = topic, req.topic
 	} else {
 		j = Job{Kind: jobDeny, Topic: req.topic, Callback: req.callback, Reason: "not a feed of this site"}
 	}

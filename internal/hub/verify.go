@@ -31,7 +31,11 @@ func withQuery(callback string, params url.Values) string {
 func (h *Hub) verify(ctx context.Context, j Job) {
 	defer h.donePending(ctx)
 	challenge := rand.Text()
-	params := url.Values{"hub.mode": {j.Mode}, "hub.topic": {j.Topic}, "hub.challenge": {challenge}}
+	asked := j.Asked
+	if asked == "" {
+		asked = j.Topic
+	}
+	params := url.Values{"hub.mode": {j.Mode}, "hub.topic": {asked}, "hub.challenge": {challenge}}
 	if j.Mode == "subscribe" {
 		params.Set("hub.lease_seconds", strconv.Itoa(j.Lease))
 	}

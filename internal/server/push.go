@@ -26,7 +26,7 @@ type Push struct {
 	Body        []byte
 	ContentType string
 	Links       []string // Link header values: the hub and the feed itself
-	Version     string   // the validator of the feed document pushed
+	Version     string   // names the change: the validators before and after
 }
 
 // errNoTopic reports a URL that is none of the site's feed documents.
@@ -63,16 +63,19 @@ func (s *Server) Push(ctx context.Context, topic string) (Push, error) {
 	i := formatIndex(format)
 	m := st.feeds[f]
 	cur := &m.docs[i]
-	d := cur
-	if v := st.prior[fleet.FeedID(f)]; v != nil && format != feed.JSON && v.Validators[i] != "" {
-		delta := deltaDocument(st, f, i, cur, s.feedLimit, v.Validators[i], v.Hashes)
-		d = &delta
+	d, version := cur, cur.validator
+	if v := st.prior[fleet.FeedID(f)]; v != nil && v.Validators[i] != "" {
+		version = v.Validators[i] + " " + cur.validator // the change, not only its result: a revert is pushed too
+		if format != feed.JSON {
+			delta := deltaDocument(st, f, i, cur, s.feedLimit, v.Validators[i], v.Hashes)
+			d = &delta
+		}
 	}
 	body, err := s.fetch(ctx, d, httpx.Identity)
 	if err != nil {
 		return Push{}, err
 	}
-	return Push{Body: body, ContentType: cur.contentType, Links: cur.links, Version: cur.validator}, nil
+	return Push{Body: body, ContentType: cur.contentType, Links: cur.links, Version: version}, nil
 }
 
 // topicFeed finds the feed and format of a feed document URL of the site.
