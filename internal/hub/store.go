@@ -27,7 +27,7 @@ const (
 type Job struct {
 	ID       string `json:"-"` // assigned by the store that handed it out
 	Kind     string `json:"kind"`
-	Mode     string `json:"mode,omitempty"` // verify: subscribe or unsubscribe
+	Mode     string `json:"mode,omitempty"`  // verify: subscribe or unsubscribe
 	Topic    string `json:"topic"`           // canonical
 	Asked    string `json:"asked,omitempty"` // verify: the topic as the subscriber spelled it
 	Callback string `json:"callback,omitempty"`
@@ -44,7 +44,7 @@ type Job struct {
 type Content struct {
 	Body        []byte   `json:"body"`
 	ContentType string   `json:"content_type"`
-	Links       []string `json:"links"` // Link header values: hub and self
+	Links       []string `json:"links"`   // Link header values: hub and self
 	Version     string   `json:"version"` // names the change: equal on every replica that made it
 }
 
