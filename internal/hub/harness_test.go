@@ -155,8 +155,9 @@ type push struct {
 type subscriber struct {
 	*httptest.Server
 	mu       sync.Mutex
-	refuse   bool // answer verifications without the challenge
-	down     bool // answer pushes 503
+	refuse   bool          // answer verifications without the challenge
+	down     bool          // answer pushes 503
+	hang     chan struct{} // not nil: pushes wait for it to close
 	gets     chan url.Values
 	pushes   chan push
 	received int
@@ -166,7 +167,7 @@ func newSubscriber(t *testing.T) *subscriber {
 	s := &subscriber{gets: make(chan url.Values, 64), pushes: make(chan push, 64)}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
-		refuse, down := s.refuse, s.down
+		refuse, down, hang := s.refuse, s.down, s.hang
 		s.mu.Unlock()
 		switch r.Method {
 		case http.MethodGet:
@@ -178,6 +179,10 @@ func newSubscriber(t *testing.T) *subscriber {
 			}
 			w.Write([]byte(q.Get("hub.challenge")))
 		case http.MethodPost:
+			if hang != nil {
+				<-hang
+				return
+			}
 			if down {
 				http.Error(w, "down", http.StatusServiceUnavailable)
 				return
@@ -255,27 +260,30 @@ func form(mode, topic, callback string, extra ...string) url.Values {
 // subscription is active.
 func (h *testHub) subscribe(t *testing.T, s *subscriber, topic string, extra ...string) url.Values {
 	t.Helper()
-	verified := h.obs.get("verification:verified")
 	if code, body := ask(t, h.URL, form("subscribe", topic, s.URL, extra...)); code != http.StatusAccepted {
 		t.Fatalf("subscribe: %d %s", code, body)
 	}
 	q := s.nextGet(t)
-	h.waitCount(t, "verification:verified", verified+1)
-	h.waitActive(t, topic, s.URL)
+	lease, err := strconv.Atoi(q.Get("hub.lease_seconds"))
+	if err != nil {
+		t.Fatalf("verification without a lease: %v", q)
+	}
+	h.waitActive(t, topic, s.URL, h.clock.Now().Add(time.Duration(lease)*time.Second))
 	return q
 }
 
-// waitActive polls until callback's subscription to topic is stored.
-func (h *testHub) waitActive(t *testing.T, topic, callback string) {
+// waitActive polls until callback's subscription to topic is stored with
+// its lease ending at expires (whichever replica verified it).
+func (h *testHub) waitActive(t *testing.T, topic, callback string, expires time.Time) {
 	t.Helper()
 	deadline := time.Now().Add(wait)
 	for time.Now().Before(deadline) {
-		if _, err := h.o.Store.Lookup(context.Background(), topic, callback); err == nil {
+		if s, err := h.o.Store.Lookup(context.Background(), topic, callback); err == nil && s.Expires.Equal(expires) {
 			return
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	t.Fatalf("subscription of %s to %s not active within the deadline", callback, topic)
+	t.Fatalf("subscription of %s to %s not active until %v within the deadline", callback, topic, expires)
 }
 
 // waitCount polls until the observer counted want of key.

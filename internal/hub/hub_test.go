@@ -190,12 +190,10 @@ func TestRetryAfterOutage(t *testing.T) {
 func TestDeadCallbackDoesNotDelayLive(t *testing.T) {
 	h := startHub(t, NewMemory(), newClock(), &siteTopics{}, func(o *Options) { o.Workers = 4 })
 	hang := make(chan struct{})
-	var dead []*subscriber
 	for range 3 {
 		d := newSubscriber(t)
 		h.subscribe(t, d, topic)
-		d.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-hang })
-		dead = append(dead, d)
+		d.set(func(s *subscriber) { s.hang = hang }) // pushes never answered
 	}
 	defer close(hang)
 	refused := newSubscriber(t)
