@@ -146,15 +146,14 @@ func (h *Hub) Publish(urls []string) {
 	ctx, cancel := context.WithTimeout(context.Background(), publishTimeout)
 	defer cancel()
 	now := h.o.Now()
-	counts, err := h.o.Store.Counts(ctx, now)
+	subscribed, err := h.o.Store.Subscribed(ctx, urls)
 	if err != nil {
 		h.o.Log.Error("hub: changes not pushed", "feeds", len(urls), "err", err)
 		return
 	}
-	h.setCounts(counts, now)
 	var jobs []Job
 	for _, u := range urls {
-		if counts[u] == 0 {
+		if !subscribed[u] {
 			continue
 		}
 		c, err := h.o.Topics.Content(ctx, u)

@@ -118,6 +118,18 @@ func (m *Memory) Active(_ context.Context, topic string, now time.Time) ([]Subsc
 	return out, nil
 }
 
+func (m *Memory) Subscribed(_ context.Context, topics []string) (map[string]bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := map[string]bool{}
+	for _, t := range topics {
+		if len(m.topics[t]) > 0 {
+			out[t] = true
+		}
+	}
+	return out, nil
+}
+
 func (m *Memory) Hosts(_ context.Context, host string) (int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

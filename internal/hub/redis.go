@@ -122,6 +122,26 @@ func (r *Redis) Active(ctx context.Context, topic string, now time.Time) ([]Subs
 	return out, nil
 }
 
+func (r *Redis) Subscribed(ctx context.Context, topics []string) (map[string]bool, error) {
+	cmds := make([]*redis.IntCmd, len(topics))
+	_, err := r.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, t := range topics {
+			cmds[i] = p.Exists(ctx, subKey(t))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap("find subscribed topics", err)
+	}
+	out := map[string]bool{}
+	for i, c := range cmds {
+		if c.Val() > 0 {
+			out[topics[i]] = true
+		}
+	}
+	return out, nil
+}
+
 func (r *Redis) Hosts(ctx context.Context, host string) (int, error) {
 	n, err := r.client.HLen(ctx, keyHost+host).Result()
 	return int(n), wrap("count host subscriptions", err)

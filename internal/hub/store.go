@@ -63,6 +63,9 @@ type Store interface {
 	// Active returns the subscriptions of topic unexpired at now, and
 	// removes the expired ones.
 	Active(ctx context.Context, topic string, now time.Time) ([]Subscription, error)
+	// Subscribed returns which of topics have any subscription, expired
+	// ones included.
+	Subscribed(ctx context.Context, topics []string) (map[string]bool, error)
 	// Hosts returns how many subscriptions name a callback on host.
 	Hosts(ctx context.Context, host string) (int, error)
 	// Counts returns the unexpired subscriptions per topic, and removes

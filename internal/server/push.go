@@ -112,8 +112,8 @@ func (st *state) topicFeed(raw string) (*feed.Feed, feed.Format, bool) {
 	return f, format, true
 }
 
-// pushCounts returns the push subscribers per feed path (as /stats.json
-// names feeds), nil without a hub.
+// pushCounts returns the push subscribers per feed, keyed as the polling
+// counts of /stats.json are, nil without a hub.
 func (s *Server) pushCounts(ctx context.Context) map[string]int {
 	st := s.state.Load()
 	if s.hub == nil || st == nil {
@@ -121,8 +121,8 @@ func (s *Server) pushCounts(ctx context.Context) map[string]int {
 	}
 	out := map[string]int{}
 	for topic, n := range s.hub.Counts(ctx) {
-		if path, ok := strings.CutPrefix(topic, st.snap.Site.URL); ok {
-			out[path] += n
+		if f, format, ok := st.topicFeed(topic); ok {
+			out[subscriberKey(f.Kind, f.Key, format)] += n
 		}
 	}
 	return out

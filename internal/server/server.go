@@ -46,7 +46,7 @@ type Options struct {
 	FeedLimit int    // items per feed without ?limit
 	MaxLimit  int    // largest ?limit
 	MaxAge    int    // Cache-Control max-age and stale-while-revalidate, seconds
-	WebSubHub string // announced in Link headers; empty: none
+	WebSubHub string // announced in Link headers; empty: the site's own (feed.Site.WebSubHub), if any
 	AccessLog bool   // log one line per request
 
 	Log         *slog.Logger
