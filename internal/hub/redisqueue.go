@@ -149,4 +149,3 @@ func (r *Redis) Ack(ctx context.Context, job Job) error {
 	})
 	return wrap("acknowledge job", err)
 }
-
