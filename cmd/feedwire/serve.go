@@ -67,9 +67,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, h *hooks) e
 	if deps.hub != nil {
 		go deps.hub.Run(loadCtx)
 	}
-	if deps.builtinHub != nil {
-		go deps.builtinHub.Run(loadCtx)
-	}
+	deps.runHub(loadCtx)
 
 	select {
 	case <-ctx.Done():

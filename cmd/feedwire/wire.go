@@ -37,6 +37,7 @@ type deps struct {
 	hub            *websub.Publisher // nil without an external hub
 	builtinHub     *hub.Hub          // nil without FEEDWIRE_HUB=builtin
 	hubRedis       redis.UniversalClient
+	hubDone        chan struct{} // closed when the built-in hub's Run returns
 	loop           *reload.Loop
 }
 
@@ -122,6 +123,7 @@ func source(cfg config.Config) reload.Source {
 
 // close releases the cache tiers.
 func (d *deps) close() {
+	d.waitHub()
 	d.subscribers.close() // its last write needs the Redis client
 	d.tiered.Close()
 	if d.redis != nil {
