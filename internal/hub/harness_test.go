@@ -161,6 +161,7 @@ type subscriber struct {
 	gets     chan url.Values
 	pushes   chan push
 	received int
+	hanging  int // pushes held by hang
 }
 
 func newSubscriber(t *testing.T) *subscriber {
@@ -180,6 +181,9 @@ func newSubscriber(t *testing.T) *subscriber {
 			w.Write([]byte(q.Get("hub.challenge")))
 		case http.MethodPost:
 			if hang != nil {
+				s.mu.Lock()
+				s.hanging++
+				s.mu.Unlock()
 				<-hang
 				return
 			}
@@ -308,4 +312,10 @@ func httpPost(h *Hub, body string) int {
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, req)
 	return w.Code
+}
+
+func (s *subscriber) hangs() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hanging
 }

@@ -85,6 +85,7 @@ type Hub struct {
 	o       Options
 	client  *http.Client
 	limiter *limiter
+	lanes   *lanes
 
 	mu       sync.Mutex
 	contents map[string]Content // recently delivered content, by key
@@ -125,6 +126,13 @@ func New(o Options) *Hub {
 	if h.client == nil {
 		h.client = NewClient(o.AllowPrivate, o.Workers)
 	}
+	h.lanes = &lanes{busy: map[string]bool{}, waiting: map[string][]Job{}, full: func(j Job) {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		if err := h.o.Store.Later(ctx, j, h.o.Now().Add(retryBase)); err != nil {
+			h.o.Log.Warn("hub: delivery not put back; it is retried once reclaimed", "callback", j.Callback, "err", err)
+		}
+	}}
 	return h
 }
 

@@ -188,26 +188,42 @@ func TestRetryAfterOutage(t *testing.T) {
 }
 
 func TestDeadCallbackDoesNotDelayLive(t *testing.T) {
-	h := startHub(t, NewMemory(), newClock(), &siteTopics{}, func(o *Options) { o.Workers = 4 })
+	h := startHub(t, NewMemory(), newClock(), &siteTopics{}, func(o *Options) { o.Workers = 2 })
 	hang := make(chan struct{})
-	for range 3 {
-		d := newSubscriber(t)
-		h.subscribe(t, d, topic)
-		d.set(func(s *subscriber) { s.hang = hang }) // pushes never answered
-	}
+	dead := newSubscriber(t) // never answers a push
+	h.subscribe(t, dead, topic)
+	dead.set(func(s *subscriber) { s.hang = hang })
 	defer close(hang)
 	refused := newSubscriber(t)
 	h.subscribe(t, refused, topic)
 	refused.Close() // connection refused from now on
 	live := newSubscriber(t)
-	h.subscribe(t, live, topic)
+	h.subscribe(t, live, site+"/feed.json")
 
+	// Two changes for the dead callback: the first holds a worker; the
+	// second waits in its lane rather than holding the other.
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(wait)
+		for !ok() {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not within the deadline", what)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
 	h.topics.bump()
-	start := time.Now()
 	h.Publish([]string{topic})
+	waitFor("first push held", func() bool { return dead.hangs() == 1 })
+	h.topics.bump()
+	h.Publish([]string{topic})
+	waitFor("second push claimed", func() bool { return dead.hangs() == 2 || h.lanes.waitingFor(dead.URL) == 1 })
+
+	start := time.Now()
+	h.Publish([]string{site + "/feed.json"})
 	live.nextPush(t)
 	if d := time.Since(start); d > callbackTimeout/2 {
-		t.Fatalf("live subscriber served after %v, behind the dead ones", d)
+		t.Fatalf("live subscriber served after %v, behind the dead one", d)
 	}
 }
 

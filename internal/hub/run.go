@@ -8,8 +8,9 @@ import (
 )
 
 // Run does the hub's queued work with at most Workers callbacks contacted
-// at once, until ctx is done. A slow callback holds one worker, never the
-// queue.
+// at once, until ctx is done. Deliveries to one callback go one at a time,
+// in a lane of their own: a slow or dead callback holds one worker, never
+// the queue or the other callbacks' deliveries.
 func (h *Hub) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	defer wg.Wait()
@@ -52,12 +53,79 @@ func (h *Hub) Run(ctx context.Context) {
 		}
 		backoff = 100 * time.Millisecond
 		for _, j := range jobs {
+			if j.Kind == jobDeliver && !h.lanes.enter(j) {
+				<-slots // queued behind the delivery in flight to its callback
+				continue
+			}
 			wg.Go(func() {
 				defer func() { <-slots }()
 				h.do(context.WithoutCancel(ctx), j)
+				if j.Kind != jobDeliver {
+					return
+				}
+				for next, ok := h.lanes.next(j.Callback, ctx.Err() != nil); ok; next, ok = h.lanes.next(j.Callback, ctx.Err() != nil) {
+					h.do(context.WithoutCancel(ctx), next)
+				}
 			})
 		}
 	}
+}
+
+// maxLaneWaiting bounds the deliveries waiting behind one callback's
+// delivery in flight; past it they go back to the queue for later.
+const maxLaneWaiting = 64
+
+// lanes keeps each callback's deliveries in a line of their own, one in
+// flight at a time. Jobs waiting in a lane were claimed and not yet
+// acknowledged: in Redis, a replica that dies leaves them to another.
+type lanes struct {
+	mu      sync.Mutex
+	busy    map[string]bool  // callback → a delivery in flight
+	waiting map[string][]Job // callback → deliveries behind it
+	full    func(Job)        // takes a delivery that found its lane full
+}
+
+// enter reports whether j may go now; if not, it waits in its lane (or,
+// the lane being full, is handed to full).
+func (l *lanes) enter(j Job) bool {
+	l.mu.Lock()
+	if !l.busy[j.Callback] {
+		l.busy[j.Callback] = true
+		l.mu.Unlock()
+		return true
+	}
+	if len(l.waiting[j.Callback]) >= maxLaneWaiting {
+		l.mu.Unlock()
+		l.full(j)
+		return false
+	}
+	l.waiting[j.Callback] = append(l.waiting[j.Callback], j)
+	l.mu.Unlock()
+	return false
+}
+
+// waitingFor returns how many deliveries wait in callback's lane.
+func (l *lanes) waitingFor(callback string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.waiting[callback])
+}
+
+// next returns the delivery waiting next in callback's lane, or frees the
+// lane. When stopping, waiting deliveries are left unacknowledged.
+func (l *lanes) next(callback string, stopping bool) (Job, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if w := l.waiting[callback]; len(w) > 0 && !stopping {
+		l.waiting[callback] = w[1:]
+		if len(w) == 1 {
+			delete(l.waiting, callback)
+		}
+		return w[0], true
+	}
+	delete(l.busy, callback)
+	delete(l.waiting, callback)
+	return Job{}, false
 }
 
 // do runs one job and acknowledges it.
