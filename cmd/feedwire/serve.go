@@ -75,6 +75,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, h *hooks) e
 	if deps.hub != nil {
 		go deps.hub.Run(loadCtx)
 	}
+	deps.runHub(loadCtx)
 
 	select {
 	case <-ctx.Done():

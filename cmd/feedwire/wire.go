@@ -17,6 +17,7 @@ import (
 	"github.com/feedwire/feedwire/feed"
 	"github.com/feedwire/feedwire/internal/config"
 	"github.com/feedwire/feedwire/internal/fleet"
+	"github.com/feedwire/feedwire/internal/hub"
 	"github.com/feedwire/feedwire/internal/reload"
 	"github.com/feedwire/feedwire/internal/server"
 	"github.com/feedwire/feedwire/internal/websub"
@@ -35,7 +36,10 @@ type deps struct {
 	remote         *cache.Redis // nil without Redis
 	subscribers    *subscriberCounts
 	stats          http.Handler      // GET /stats.json on the metrics listener; nil: not there
-	hub            *websub.Publisher // nil without FEEDWIRE_WEBSUB_HUB
+	hub            *websub.Publisher // nil without an external hub
+	builtinHub     *hub.Hub          // nil without FEEDWIRE_HUB=builtin
+	hubRedis       redis.UniversalClient
+	hubDone        chan struct{} // closed when the built-in hub's Run returns
 	loop           *reload.Loop
 }
 
@@ -72,7 +76,7 @@ func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded fu
 		FeedLimit:     cfg.FeedLimit,
 		MaxLimit:      cfg.MaxLimit,
 		MaxAge:        cfg.MaxAge,
-		WebSubHub:     cfg.WebSubHub,
+		WebSubHub:     cfg.ExternalHub(),
 		AccessLog:     cfg.AccessLog,
 		Log:           log,
 		Cache:         d.tiered,
@@ -86,6 +90,13 @@ func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded fu
 	}
 	if cfg.MetricsAddr == "" {
 		o.Metrics = d.metricsHandler
+	}
+	if cfg.BuiltinHub() {
+		var err error
+		if d.builtinHub, d.hubRedis, err = newBuiltinHub(cfg, reg, log, func() *server.Server { return d.server }); err != nil {
+			return nil, err
+		}
+		o.Hub = d.builtinHub
 	}
 	d.server = server.New(o)
 	if cfg.Stats == statsMetrics {
@@ -105,9 +116,12 @@ func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded fu
 		Observer:   m,
 		Log:        log,
 	}
-	if cfg.WebSubHub != "" {
-		d.hub = websub.New(cfg.WebSubHub, log, m)
+	if u := cfg.ExternalHub(); u != "" {
+		d.hub = websub.New(u, log, m)
 		lo.Publish = d.hub.Publish
+	}
+	if d.builtinHub != nil {
+		lo.Publish = d.builtinHub.Publish
 	}
 	d.loop = reload.New(source(cfg), d.server, lo)
 	return d, nil
@@ -173,10 +187,14 @@ func redisTLS(cfg config.Config) bool {
 
 // close releases the cache tiers.
 func (d *deps) close() {
+	d.waitHub()
 	d.subscribers.close() // its last write needs the Redis client
 	d.tiered.Close()
 	if d.redis != nil {
 		d.redis.Close()
+	}
+	if d.hubRedis != nil {
+		d.hubRedis.Close()
 	}
 }
 

@@ -56,6 +56,17 @@ type Config struct {
 	WebSubHub      string        `envconfig:"WEBSUB_HUB" desc:"WebSub hub URL announced in feeds"`
 	TombstoneDays  int           `envconfig:"TOMBSTONE_DAYS" default:"7" desc:"days a removed post stays in its feeds as an RFC 6721 deleted entry (0: none)"`
 
+	Hub             string        `envconfig:"HUB" desc:"WebSub: builtin makes feedwire its own hub at POST /websub; a URL pings that external hub (as WEBSUB_HUB does); empty: none"`
+	HubLease        time.Duration `envconfig:"HUB_LEASE" default:"168h" desc:"built-in hub: lease when a subscriber asks for none"`
+	HubLeaseMin     time.Duration `envconfig:"HUB_LEASE_MIN" default:"1h" desc:"built-in hub: shortest lease granted"`
+	HubLeaseMax     time.Duration `envconfig:"HUB_LEASE_MAX" default:"720h" desc:"built-in hub: longest lease granted"`
+	HubAllowPrivate bool          `envconfig:"HUB_ALLOW_PRIVATE" default:"false" desc:"built-in hub: allow loopback, private and link-local callbacks (tests, intranets)"`
+	HubMaxPerHost   int           `envconfig:"HUB_MAX_PER_HOST" default:"1000" desc:"built-in hub: subscriptions per callback host"`
+	HubMaxPending   int           `envconfig:"HUB_MAX_PENDING" default:"1000" desc:"built-in hub: verifications waiting at once"`
+	HubRate         int           `envconfig:"HUB_RATE" default:"60" desc:"built-in hub: subscription requests per client address and minute"`
+	HubRetryFor     time.Duration `envconfig:"HUB_RETRY_FOR" default:"1h" desc:"built-in hub: how long a failed delivery is retried before it is dropped"`
+	HubWorkers      int           `envconfig:"HUB_WORKERS" default:"64" desc:"built-in hub: callbacks contacted at once by each replica"`
+
 	LogFormat string `envconfig:"LOG_FORMAT" default:"auto" desc:"auto, json or text (auto: text when stderr is a terminal, else json)"`
 	LogLevel  string `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
 	AccessLog bool   `envconfig:"ACCESS_LOG" default:"false" desc:"log every request"`
@@ -118,3 +129,22 @@ func Usage(w io.Writer) error {
 
 // RedisConfigured reports whether a shared Redis tier is set.
 func (c Config) RedisConfigured() bool { return c.RedisURL != "" || len(c.RedisAddrs) > 0 }
+
+// HubBuiltin is the FEEDWIRE_HUB value that makes feedwire its own hub.
+const HubBuiltin = "builtin"
+
+// BuiltinHub reports whether feedwire is its own WebSub hub.
+func (c Config) BuiltinHub() bool { return c.Hub == HubBuiltin }
+
+// ExternalHub returns the URL of the external WebSub hub feedwire pings:
+// FEEDWIRE_HUB when it is a URL, else the older FEEDWIRE_WEBSUB_HUB; empty
+// when none.
+func (c Config) ExternalHub() string {
+	if c.Hub != "" && !c.BuiltinHub() {
+		return c.Hub
+	}
+	if c.BuiltinHub() {
+		return ""
+	}
+	return c.WebSubHub
+}

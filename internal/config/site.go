@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net"
+	"strings"
 	"time"
 	_ "time/tzdata" // the container image has no zoneinfo of its own
 
@@ -58,7 +59,7 @@ func (c Config) site(fsys fs.FS) (site feed.Site, localURL bool, err error) {
 	override(&site.Description, c.SiteDescription)
 	override(&site.Lang, c.SiteLang)
 	override(&site.Permalink, c.Permalink)
-	override(&site.WebSubHub, c.WebSubHub)
+	override(&site.WebSubHub, c.ExternalHub())
 	if c.Timezone != "" {
 		loc, err := time.LoadLocation(c.Timezone)
 		if err != nil {
@@ -71,6 +72,9 @@ func (c Config) site(fsys fs.FS) (site feed.Site, localURL bool, err error) {
 	}
 	if site.URL == "" {
 		site.URL, localURL = LocalURL(c.Addr), true
+	}
+	if c.BuiltinHub() {
+		site.WebSubHub = strings.TrimSuffix(site.URL, "/") + "/websub"
 	}
 	if site.Title == "" {
 		site.Title = "feedwire"

@@ -63,6 +63,14 @@ var wants = map[string]string{
 	"RELOAD_INTERVAL":    wantDuration + ", or 0 (off)",
 	"REDIS_TTL":          wantDuration + ", 0 or more",
 	"REDIS_TIMEOUT":      "a duration above 0 such as 50ms",
+	"HUB_LEASE_MIN":      "a duration above 0 such as 1h",
+	"HUB_LEASE":          "a duration from FEEDWIRE_HUB_LEASE_MIN to FEEDWIRE_HUB_LEASE_MAX",
+	"HUB_LEASE_MAX":      "a duration of at least FEEDWIRE_HUB_LEASE",
+	"HUB_MAX_PER_HOST":   "a whole number, at least 1",
+	"HUB_MAX_PENDING":    "a whole number, at least 1",
+	"HUB_RATE":           "a whole number of requests a minute, at least 1",
+	"HUB_WORKERS":        "a whole number, at least 1",
+	"HUB_RETRY_FOR":      "a duration above 0 such as 1h",
 	"LOG_FORMAT":         "auto, json or text",
 	"LOG_LEVEL":          "debug, info, warn or error",
 }
@@ -92,6 +100,34 @@ func (c Config) Validate() error {
 	}
 	if err := checkPermalink(Prefix+"_PERMALINK", c.Permalink); err != nil {
 		return err
+	}
+	if c.Hub != "" && c.Hub != HubBuiltin {
+		if err := checkHTTPURL(Prefix+"_HUB", c.Hub); err != nil {
+			return &SettingError{Name: Prefix + "_HUB", Value: c.Hub, Want: "builtin, or an absolute http:// or https:// URL of an external hub"}
+		}
+	}
+	if c.Hub != "" && c.WebSubHub != "" && c.Hub != c.WebSubHub {
+		return &SettingError{Name: Prefix + "_HUB", Value: c.Hub, Problem: Prefix + "_WEBSUB_HUB names another hub", Want: "one of the two set, or both equal"}
+	}
+	if c.BuiltinHub() {
+		switch {
+		case c.HubLeaseMin <= 0:
+			return bad("HUB_LEASE_MIN", c.HubLeaseMin)
+		case c.HubLease < c.HubLeaseMin:
+			return bad("HUB_LEASE", c.HubLease)
+		case c.HubLeaseMax < c.HubLease:
+			return bad("HUB_LEASE_MAX", c.HubLeaseMax)
+		case c.HubMaxPerHost < 1:
+			return bad("HUB_MAX_PER_HOST", c.HubMaxPerHost)
+		case c.HubMaxPending < 1:
+			return bad("HUB_MAX_PENDING", c.HubMaxPending)
+		case c.HubRate < 1:
+			return bad("HUB_RATE", c.HubRate)
+		case c.HubWorkers < 1:
+			return bad("HUB_WORKERS", c.HubWorkers)
+		case c.HubRetryFor <= 0:
+			return bad("HUB_RETRY_FOR", c.HubRetryFor)
+		}
 	}
 	switch {
 	case c.MaxPostBytes < 1:

@@ -52,23 +52,7 @@ func (s *Server) serveDelta(w http.ResponseWriter, r *http.Request, st *state, f
 	if from == "" {
 		return false
 	}
-	seen := make(map[uint64]bool, len(old))
-	for _, h := range old {
-		seen[h] = true
-	}
-	added := func(p *feed.Post) bool { return !seen[binary.BigEndian.Uint64(p.Hash[:8])] }
-	pg := feed.Paging{Size: s.feedLimit, Page: 1}
-	sum := sha256.Sum256([]byte(from + " " + cur.validator))
-	format := formats[i]
-	d := document{
-		validator:    "delta-" + hex.EncodeToString(sum[:16]),
-		contentType:  cur.contentType,
-		modTime:      cur.modTime,
-		lastModified: cur.lastModified,
-		format:       cur.format,
-		links:        cur.links,
-		render:       func(w io.Writer) error { return st.snap.RenderDelta(w, f, format, pg, added) },
-	}
+	d := deltaDocument(st, f, i, cur, s.feedLimit, from, old)
 	c := httpx.Negotiate(r.Header)
 	b, err := s.fetch(r.Context(), &d, c)
 	if err != nil {
@@ -79,6 +63,29 @@ func (s *Server) serveDelta(w http.ResponseWriter, r *http.Request, st *state, f
 		w.Write(b)
 	}
 	return true
+}
+
+// deltaDocument describes the document of f in formats[i] at the default
+// limit with only the items added or changed since the version validated
+// by from, whose items' hashes are old; tombstones stay, as in the feed.
+func deltaDocument(st *state, f *feed.Feed, i int, cur *document, limit int, from string, old []uint64) document {
+	seen := make(map[uint64]bool, len(old))
+	for _, h := range old {
+		seen[h] = true
+	}
+	added := func(p *feed.Post) bool { return !seen[binary.BigEndian.Uint64(p.Hash[:8])] }
+	pg := feed.Paging{Size: limit, Page: 1}
+	sum := sha256.Sum256([]byte(from + " " + cur.validator))
+	format := formats[i]
+	return document{
+		validator:    "delta-" + hex.EncodeToString(sum[:16]),
+		contentType:  cur.contentType,
+		modTime:      cur.modTime,
+		lastModified: cur.lastModified,
+		format:       cur.format,
+		links:        cur.links,
+		render:       func(w io.Writer) error { return st.snap.RenderDelta(w, f, format, pg, added) },
+	}
 }
 
 // requestValidators returns the validators that If-None-Match field values

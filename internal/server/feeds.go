@@ -40,7 +40,7 @@ func (s *Server) serveFeed(kind feed.Kind, format feed.Format) func(http.Respons
 			return
 		}
 		pg := feed.Paging{Size: limit, Page: page, SizeInURL: limit != s.feedLimit}
-		d := pageDocument(st.snap, f, format, pg, s.hubLink)
+		d := pageDocument(st.snap, f, format, pg, st.hubLink)
 		tags := newETags(d.validator)
 		s.serveDocument(w, r, &d, &tags, s.cacheControl)
 	}

@@ -54,6 +54,9 @@ func (s *Server) routes(handle func(pattern string, h http.Handler)) {
 	if s.subscribers != nil && s.stats {
 		handle("GET /stats.json", http.HandlerFunc(s.serveStats))
 	}
+	if s.hub != nil {
+		handle("POST /websub", s.hub)
+	}
 	handle("GET /{$}", s.ready(s.serveHome))
 	handle("GET /categories/{name}/{$}", s.ready(s.servePage(feed.KindCategory)))
 	handle("GET /tags/{name}/{$}", s.ready(s.servePage(feed.KindTag)))

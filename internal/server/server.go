@@ -52,7 +52,7 @@ type Options struct {
 	FeedLimit int    // items per feed without ?limit
 	MaxLimit  int    // largest ?limit
 	MaxAge    int    // Cache-Control max-age and stale-while-revalidate, seconds
-	WebSubHub string // announced in Link headers; empty: none
+	WebSubHub string // announced in Link headers; empty: the site's own (feed.Site.WebSubHub), if any
 	AccessLog bool   // log one line per request
 
 	Log         *slog.Logger
@@ -62,6 +62,7 @@ type Options struct {
 	Subscribers Subscribers  // nil: not counted, no /stats.json
 	Stats       bool         // serve GET /stats.json; false: StatsHandler serves it elsewhere, or nothing does
 	Metrics     http.Handler // GET /metrics; nil: served elsewhere
+	Hub         Hub          // the built-in WebSub hub at POST /websub; nil: none
 	// ObserveRender records the time a document took to render.
 	ObserveRender func(format string, d time.Duration)
 	// Instrument wraps the handler of each route pattern.
@@ -89,6 +90,7 @@ type Server struct {
 	outer         func(http.Handler) http.Handler
 	stale         chan struct{} // signalled when a post changed under the snapshot
 	hubLink       string        // Link header value naming the WebSub hub, if any
+	hub           Hub           // nil: no built-in hub
 	pages         *pages        // the HTML discovery pages
 }
 
@@ -111,6 +113,7 @@ func New(o Options) *Server {
 		instrument:    o.Instrument,
 		outer:         o.Outer,
 		stale:         make(chan struct{}, 1),
+		hub:           o.Hub,
 	}
 	var counts subscriberFunc
 	if s.subscribers != nil {
@@ -140,7 +143,11 @@ func New(o Options) *Server {
 // absolute URLs, in every format, of the feeds whose documents changed: new
 // feeds and feeds whose validator changed (none on the first swap).
 func (s *Server) Swap(snap *feed.Snapshot) ([]string, error) {
-	st, err := newState(snap, s.feedLimit, s.hubLink)
+	hubLink := s.hubLink
+	if hubLink == "" && snap.Site.WebSubHub != "" {
+		hubLink = "<" + snap.Site.WebSubHub + `>; rel="hub"`
+	}
+	st, err := newState(snap, s.feedLimit, hubLink)
 	if err != nil {
 		return nil, err
 	}
@@ -153,8 +160,15 @@ func (s *Server) Swap(snap *feed.Snapshot) ([]string, error) {
 		st.stamp(s.modified.Times, time.Now())
 	}
 	old := s.state.Load()
-	if old != nil && s.versions != nil {
-		s.versions.Remember(replacedVersions(old, st, s.feedLimit))
+	if old != nil {
+		replaced := replacedVersions(old, st, s.feedLimit)
+		if s.versions != nil {
+			s.versions.Remember(replaced)
+		}
+		st.prior = make(map[string]*fleet.Version, len(replaced))
+		for _, v := range replaced {
+			st.prior[v.Feed] = v
+		}
 	}
 	s.state.Store(st)
 	if old == nil {

@@ -8,9 +8,8 @@ import (
 	"io"
 	"time"
 
-	"github.com/feedwire/feedwire/internal/fleet"
-
 	"github.com/feedwire/feedwire/feed"
+	"github.com/feedwire/feedwire/internal/fleet"
 )
 
 // state is everything the server derives from one snapshot. It is built
@@ -24,6 +23,9 @@ type state struct {
 	opmls opmlDocs  // the other OPML documents, made on first request
 	index static    // set by server.swap: the pages render it
 	live  liveIndex // index with newer subscriber counts; see server.home
+
+	hubLink string                    // Link header value naming the WebSub hub, if any
+	prior   map[string]*fleet.Version // by fleet.FeedID: the version each changed feed replaced
 
 	replaced chan struct{} // closed when a newer state replaces this one
 }
@@ -43,7 +45,7 @@ type static struct {
 
 // newState derives the server state of snap.
 func newState(snap *feed.Snapshot, limit int, hubLink string) (*state, error) {
-	st := &state{snap: snap, feeds: map[*feed.Feed]*feedMeta{}, replaced: make(chan struct{})}
+	st := &state{snap: snap, feeds: map[*feed.Feed]*feedMeta{}, hubLink: hubLink, replaced: make(chan struct{})}
 	st.all = snap.Feeds()
 	for _, f := range st.all {
 		m := &feedMeta{}

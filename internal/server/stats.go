@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -122,13 +123,15 @@ type statsJSON struct {
 	Totals       map[string]int `json:"totals"` // by aggregator
 	Feeds        []statsFeed    `json:"feeds"`  // most followed first, then by path
 	FeedsOmitted int            `json:"feeds_omitted"`
+	PushTotal    int            `json:"push_total,omitempty"` // WebSub subscribers of the built-in hub
 }
 
 // statsFeed is one feed document's counts.
 type statsFeed struct {
 	Path        string         `json:"path"`
 	Total       int            `json:"total"`
-	Subscribers map[string]int `json:"subscribers"` // by aggregator
+	Subscribers map[string]int `json:"subscribers"`    // by aggregator
+	Push        int            `json:"push,omitempty"` // WebSub subscribers of the built-in hub
 }
 
 // StatsHandler returns the handler of GET /stats.json, for a listener
@@ -146,6 +149,7 @@ func (s *Server) StatsHandler() http.Handler {
 func (s *Server) serveStats(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), statsReadTimeout)
 	st := s.subscribers.Snapshot(ctx)
+	push := s.pushCounts(ctx)
 	cancel()
 	out := statsJSON{Total: st.Total, Totals: map[string]int{}, Feeds: []statsFeed{}}
 	for _, c := range st.Totals {
@@ -161,7 +165,15 @@ func (s *Server) serveStats(w http.ResponseWriter, r *http.Request) {
 		for _, c := range f.Counts {
 			sf.Subscribers[c.Aggregator] = c.Subscribers
 		}
+		sf.Push = push[f.Feed]
+		delete(push, f.Feed)
 		out.Feeds = append(out.Feeds, sf)
+	}
+	for _, path := range slices.Sorted(maps.Keys(push)) { // followed only by push
+		out.Feeds = append(out.Feeds, statsFeed{Path: path, Subscribers: map[string]int{}, Push: push[path]})
+	}
+	for _, f := range out.Feeds {
+		out.PushTotal += f.Push
 	}
 	body, err := json.Marshal(out)
 	if err != nil {
