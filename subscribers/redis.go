@@ -51,14 +51,28 @@ return n`
 // finalFlushTimeout bounds the last write Run makes when it stops.
 const finalFlushTimeout = time.Second
 
-// Run writes queued counts to Redis every FlushInterval until ctx is done,
-// then once more within finalFlushTimeout. Without Redis it returns at once.
+// exportRefreshTimeout bounds the merge from Redis before each export.
+const exportRefreshTimeout = 2 * time.Second
+
+// Run writes queued counts to Redis every FlushInterval and exports the
+// totals every ExportInterval until ctx is done, then writes once more
+// within finalFlushTimeout. With neither Redis nor Export it returns at
+// once.
 func (s *Store) Run(ctx context.Context) {
-	if s.opts.Redis == nil {
+	if s.opts.Redis == nil && s.opts.Export == nil {
 		return
 	}
-	t := time.NewTicker(s.opts.FlushInterval)
-	defer t.Stop()
+	var flush, export <-chan time.Time
+	if s.opts.Redis != nil {
+		t := time.NewTicker(s.opts.FlushInterval)
+		defer t.Stop()
+		flush = t.C
+	}
+	if s.opts.Export != nil {
+		t := time.NewTicker(s.opts.ExportInterval)
+		defer t.Stop()
+		export = t.C
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -66,8 +80,13 @@ func (s *Store) Run(ctx context.Context) {
 			_ = s.Flush(fctx) // logged by Flush
 			cancel()
 			return
-		case <-t.C:
+		case <-flush:
 			_ = s.Flush(ctx)
+		case <-export:
+			rctx, cancel := context.WithTimeout(ctx, exportRefreshTimeout)
+			_ = s.Refresh(rctx) // logged by the store
+			cancel()
+			s.opts.Export(s.Totals())
 		}
 	}
 }

@@ -184,3 +184,29 @@ func TestRunFlushesOnStop(t *testing.T) {
 		t.Errorf("b.Feed after a.Run stopped = %v, want bazqux 3", got)
 	}
 }
+
+// TestRunExportsOtherReplicasCounts: Run merges what another replica wrote
+// and hands the totals to Export, without any request.
+func TestRunExportsOtherReplicasCounts(t *testing.T) {
+	srv := redistest.Start(t)
+	a := New(Options{Redis: srv.Client()})
+	a.Record("/feed.xml", "feedly", 42)
+	if err := a.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan map[string]int, 8)
+	b := New(Options{Redis: srv.Client(), ExportInterval: 10 * time.Millisecond,
+		Export: func(totals map[string]int) { got <- totals }})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); b.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	select {
+	case totals := <-got:
+		if totals["feedly"] != 42 {
+			t.Errorf("exported %v, want feedly 42", totals)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("nothing exported within 10s")
+	}
+}

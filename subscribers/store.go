@@ -19,6 +19,7 @@ const (
 	DefaultFlushInterval  = time.Second
 	DefaultTimeout        = 200 * time.Millisecond
 	DefaultReadThrough    = 5 * time.Second
+	DefaultExportInterval = 30 * time.Second
 	defaultErrorLogPeriod = time.Minute
 )
 
@@ -41,6 +42,12 @@ type Options struct {
 	FlushInterval time.Duration // how often Run writes the queue
 	Timeout       time.Duration // bound of each Redis command
 	ReadThrough   time.Duration // Snapshot merges from Redis when the last merge is older than this
+
+	// Export, when set, receives the totals by aggregator (Totals) every
+	// ExportInterval while Run runs, after a merge of what other replicas
+	// wrote: a gauge kept current without a request.
+	Export         func(totals map[string]int)
+	ExportInterval time.Duration
 
 	Logger *slog.Logger     // nil: discard
 	Now    func() time.Time // nil: time.Now
@@ -117,6 +124,7 @@ func New(o Options) *Store {
 	o.FlushInterval = positive(o.FlushInterval, DefaultFlushInterval)
 	o.Timeout = positive(o.Timeout, DefaultTimeout)
 	o.ReadThrough = positive(o.ReadThrough, DefaultReadThrough)
+	o.ExportInterval = positive(o.ExportInterval, DefaultExportInterval)
 	s := &Store{
 		opts:    o,
 		log:     o.Logger,

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -34,7 +33,8 @@ type deps struct {
 	tiered         *cache.Tiered
 	redis          redis.UniversalClient
 	remote         *cache.Redis // nil without Redis
-	subscribers    *subscriberCounts
+	subscribers    *subscribers.Store
+	stopCounts     func()            // stops the store's Run after its last write to Redis
 	stats          http.Handler      // GET /stats.json on the metrics listener; nil: not there
 	hub            *websub.Publisher // nil without an external hub
 	builtinHub     *hub.Hub          // nil without FEEDWIRE_HUB=builtin
@@ -69,8 +69,17 @@ func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded fu
 			"password_file", cfg.RedisPasswordFile)
 	}
 	d.tiered = cache.NewTiered(mem, remote, cache.TieredOptions{FillTimeout: cfg.RenderTimeout})
-	d.subscribers = newSubscriberCounts(ctx, reg, d.redis, log)
-	d.metricsHandler = d.subscribers.metricsHandler(d.metricsHandler)
+	gauge := metrics.NewSubscribers(reg, subscribers.Aggregators())
+	d.subscribers = subscribers.New(subscribers.Options{Redis: d.redis, Logger: log, Export: gauge.Set})
+	countsCtx, stopCounts := context.WithCancel(context.WithoutCancel(ctx))
+	countsDone := make(chan struct{})
+	go func() { defer close(countsDone); d.subscribers.Run(countsCtx) }()
+	d.stopCounts = func() { stopCounts(); <-countsDone }
+	scrape := d.metricsHandler
+	d.metricsHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gauge.Set(d.subscribers.Totals()) // never lagging this replica's requests
+		scrape.ServeHTTP(w, r)
+	})
 
 	o := server.Options{
 		FeedLimit:     cfg.FeedLimit,
@@ -82,7 +91,7 @@ func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded fu
 		Cache:         d.tiered,
 		Versions:      fleet.NewVersions(d.redis, cfg.RedisTTL, cfg.RedisTimeout, log),
 		Modified:      fleet.NewModified(d.redis, log),
-		Subscribers:   d.subscribers.store,
+		Subscribers:   d.subscribers,
 		Stats:         cfg.Stats == statsMain,
 		ObserveRender: m.ObserveRender,
 		Instrument:    m.Route,
@@ -188,7 +197,7 @@ func redisTLS(cfg config.Config) bool {
 // close releases the cache tiers.
 func (d *deps) close() {
 	d.waitHub()
-	d.subscribers.close() // its last write needs the Redis client
+	d.stopCounts() // its last write needs the Redis client
 	d.tiered.Close()
 	if d.redis != nil {
 		d.redis.Close()
@@ -224,69 +233,4 @@ func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
 	if l.log.Enabled(ctx, slog.LevelDebug) {
 		l.log.DebugContext(ctx, "redis client", "msg", fmt.Sprintf(format, v...))
 	}
-}
-
-const (
-	// subscribersExportEvery is how often other replicas' counts are merged
-	// and the totals exported to feedwire_subscribers.
-	subscribersExportEvery = 30 * time.Second
-	// subscribersRefreshTimeout bounds one periodic merge from Redis.
-	subscribersRefreshTimeout = 2 * time.Second
-)
-
-// subscriberCounts is the wiring of subscriber counts: the store, the
-// gauge it is exported to, and the goroutines that keep both current.
-type subscriberCounts struct {
-	store *subscribers.Store
-	gauge *metrics.Subscribers
-	stop  context.CancelFunc
-	wg    sync.WaitGroup
-}
-
-// newSubscriberCounts registers feedwire_subscribers on reg and starts a
-// store shared through client (nil: this replica's counts only), writing
-// to Redis and exporting totals until close.
-func newSubscriberCounts(ctx context.Context, reg prometheus.Registerer, client redis.UniversalClient, log *slog.Logger) *subscriberCounts {
-	sc := &subscriberCounts{
-		store: subscribers.New(subscribers.Options{Redis: client, Logger: log}),
-		gauge: metrics.NewSubscribers(reg, subscribers.Aggregators()),
-	}
-	ctx, sc.stop = context.WithCancel(context.WithoutCancel(ctx))
-	sc.wg.Go(func() { sc.store.Run(ctx) })
-	sc.wg.Go(func() { sc.export(ctx) })
-	return sc
-}
-
-// export merges other replicas' counts and sets the gauge every
-// subscribersExportEvery until ctx is done.
-func (sc *subscriberCounts) export(ctx context.Context) {
-	t := time.NewTicker(subscribersExportEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			rctx, cancel := context.WithTimeout(ctx, subscribersRefreshTimeout)
-			_ = sc.store.Refresh(rctx) // logged by the store
-			cancel()
-			sc.gauge.Set(sc.store.Totals())
-		}
-	}
-}
-
-// close stops the goroutines after a last write to Redis; call it before
-// closing the Redis client.
-func (sc *subscriberCounts) close() {
-	sc.stop()
-	sc.wg.Wait()
-}
-
-// metricsHandler sets the gauge from memory before each scrape, so that it
-// never lags this replica's requests.
-func (sc *subscriberCounts) metricsHandler(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sc.gauge.Set(sc.store.Totals())
-		next.ServeHTTP(w, r)
-	})
 }
