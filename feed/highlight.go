@@ -1,0 +1,132 @@
+package feed
+
+import (
+	"html"
+	"strconv"
+	"strings"
+
+	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/lexers"
+)
+
+// rougeLexer returns the lexer for lang, nil for plain text or a language
+// no lexer knows.
+func rougeLexer(lang string) chroma.Lexer {
+	switch strings.ToLower(lang) {
+	case "", "plaintext", "text", "plain", "txt":
+		return nil
+	}
+	l := lexers.Get(lang)
+	if l == nil {
+		return nil
+	}
+	return chroma.Coalesce(l)
+}
+
+// writeRougeTokens writes code as Rouge's HTML formatter does: each token
+// in a span whose class is its short name (k, nf, s2, c1, ...), plain text
+// without one, the characters &, < and > escaped. Chroma's token types
+// carry Pygments' short names, which Rouge shares. Without a lexer the code
+// is written escaped.
+func writeRougeTokens(w interface{ WriteString(string) (int, error) }, lexer chroma.Lexer, code string) {
+	if lexer == nil {
+		w.WriteString(escapeCode(code))
+		return
+	}
+	it, err := lexer.Tokenise(nil, code)
+	if err != nil {
+		w.WriteString(escapeCode(code))
+		return
+	}
+	for tok := it(); tok != chroma.EOF; tok = it() {
+		class := chroma.StandardTypes[tok.Type]
+		if class == "" {
+			w.WriteString(escapeCode(tok.Value))
+			continue
+		}
+		w.WriteString(`<span class="` + class + `">` + escapeCode(tok.Value) + `</span>`)
+	}
+}
+
+// codeEscaper escapes what Rouge escapes in code.
+var codeEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+func escapeCode(s string) string { return codeEscaper.Replace(s) }
+
+// classLanguage returns the language a class attribute names with
+// "language-X", or "".
+func classLanguage(class string) string {
+	for f := range strings.FieldsSeq(class) {
+		if lang, ok := strings.CutPrefix(f, "language-"); ok {
+			return lang
+		}
+	}
+	return ""
+}
+
+// writeKramdownCode writes a code block as kramdown writes it with Rouge:
+// <div class="language-X highlighter-rouge"><div class="highlight"><pre
+// class="highlight"><code>, tokens, then the closing tags; with
+// highlighting off, or a language no lexer knows, an escaped
+// <pre><code class="language-X">. class is the block's own class
+// attribute, from an attribute list.
+func writeKramdownCode(w interface{ WriteString(string) (int, error) }, lang, class string, o MarkdownOptions, code string) {
+	if code != "" && !strings.HasSuffix(code, "\n") {
+		code += "\n"
+	}
+	if lang == "" && !o.NoHighlight {
+		lang = o.DefaultLang
+		if lang == "" {
+			lang = "plaintext"
+		}
+	}
+	lexer := rougeLexer(lang)
+	plain := lexer == nil && !strings.EqualFold(lang, "plaintext") && !strings.EqualFold(lang, "text")
+	if o.NoHighlight || plain {
+		w.WriteString("<pre")
+		if class != "" {
+			w.WriteString(` class="` + html.EscapeString(class) + `"`)
+		}
+		w.WriteString("><code")
+		if lang != "" {
+			w.WriteString(` class="language-` + html.EscapeString(lang) + `"`)
+		}
+		w.WriteString(">" + escapeCode(code) + "</code></pre>\n")
+		return
+	}
+	classes := "language-" + lang + " highlighter-rouge"
+	for f := range strings.FieldsSeq(class) {
+		if !strings.HasPrefix(f, "language-") {
+			classes += " " + f
+		}
+	}
+	w.WriteString(`<div class="` + html.EscapeString(classes) + `"><div class="highlight"><pre class="highlight"><code>`)
+	writeRougeTokens(w, lexer, code)
+	w.WriteString("</code></pre></div></div>\n")
+}
+
+// HighlightFigure returns code highlighted as Jekyll's {% highlight lang %}
+// tag writes it with Rouge: <figure class="highlight"><pre><code
+// class="language-X" data-lang="X">, the tokens, and with linenos a table
+// of line numbers beside the code, as Rouge's legacy table formatter.
+func HighlightFigure(lang, code string, linenos bool) string {
+	code = strings.Trim(code, "\r\n")
+	lexer := rougeLexer(lang)
+	var b strings.Builder
+	e := html.EscapeString(lang)
+	b.WriteString(`<figure class="highlight"><pre><code class="language-` + e + `" data-lang="` + e + `">`)
+	if !linenos {
+		writeRougeTokens(&b, lexer, code+"\n")
+		s := strings.TrimSuffix(b.String(), "\n")
+		return s + "</code></pre></figure>"
+	}
+	var tokens strings.Builder
+	writeRougeTokens(&tokens, lexer, code+"\n")
+	n := strings.Count(code, "\n") + 1
+	b.WriteString(`<table class="rouge-table"><tbody><tr><td class="gutter gl"><pre class="lineno">`)
+	for i := 1; i <= n; i++ {
+		b.WriteString(strconv.Itoa(i) + "\n")
+	}
+	b.WriteString(`</pre></td><td class="code"><pre>` + tokens.String() + `</pre></td></tr></tbody></table>`)
+	return b.String() + "</code></pre></figure>"
+}

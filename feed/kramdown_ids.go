@@ -1,0 +1,137 @@
+package feed
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+)
+
+// Transform gives a parsed document kramdown's shapes: heading ids,
+// footnote names, tables of contents and list items without paragraphs.
+func (k *kramdown) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	source := reader.Source()
+	ids := headingIDs{gfm: !k.opts.KramdownText, prefix: k.opts.AutoIDPrefix, used: map[string]int{}}
+	var headings []*ast.Heading
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			if _, ok := n.AttributeString("id"); !ok && !k.opts.NoAutoIDs {
+				if id := ids.next(textOf(n, source)); id != "" {
+					n.SetAttributeString("id", []byte(id))
+				}
+			}
+			headings = append(headings, n)
+		case *ast.List:
+			kramdownTightness(n)
+		}
+		return ast.WalkContinue, nil
+	})
+	tocs, _ := pc.Get(tocKey).([]ast.Node)
+	for _, p := range tocs {
+		k.replaceWithTOC(p, headings, source)
+	}
+	nameFootnotes(doc)
+}
+
+// headingIDs makes heading ids as kramdown does, unique in one document.
+type headingIDs struct {
+	gfm    bool           // the GFM parser's rule rather than kramdown's
+	prefix string         // auto_id_prefix
+	used   map[string]int // times each id was made
+}
+
+// next returns the id of a heading whose text is s; "" for none.
+func (h *headingIDs) next(s string) string {
+	var id string
+	if h.gfm {
+		id = gfmID(s)
+	} else {
+		id = kramdownID(s)
+	}
+	n := h.used[id]
+	h.used[id] = n + 1
+	switch {
+	case h.gfm && n > 0:
+		id += "-" + strconv.Itoa(n)
+	case h.gfm && id == "":
+		return ""
+	case !h.gfm && n > 0:
+		id += "-" + strconv.Itoa(n)
+	}
+	return h.prefix + id
+}
+
+// gfmID is the id kramdown's GFM parser gives a heading: its text in lower
+// case without characters other than letters, marks, digits, connector
+// punctuation, '-', spaces and tabs, then spaces and tabs as '-'.
+func gfmID(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r == ' ' || r == '\t':
+			b.WriteByte('-')
+		case r == '-' || unicode.In(r, unicode.L, unicode.M, unicode.Nd, unicode.Pc):
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// kramdownID is the id kramdown's own parser gives a heading: its ASCII
+// letters, digits, spaces and '-' from the first letter on, spaces as '-',
+// in lower case; "section" when none is left.
+func kramdownID(s string) string {
+	start := strings.IndexFunc(s, func(r rune) bool { return r < 128 && unicode.IsLetter(r) })
+	if start < 0 {
+		return "section"
+	}
+	var b strings.Builder
+	for _, r := range s[start:] {
+		switch {
+		case r == ' ':
+			b.WriteByte('-')
+		case r == '-' || r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// kramdownTightness marks the paragraphs kramdown leaves unwrapped in the
+// items of l: an item's first paragraph stays bare unless a blank line
+// follows it inside the item, or the item is followed by a blank line
+// before the next one.
+func kramdownTightness(l *ast.List) {
+	for item := l.FirstChild(); item != nil; item = item.NextSibling() {
+		first, ok := item.FirstChild().(*ast.Paragraph)
+		if !ok {
+			continue
+		}
+		loose := false
+		if next := first.NextSibling(); next != nil && next.HasBlankPreviousLines() {
+			loose = true
+		}
+		if next := item.NextSibling(); next != nil && next.HasBlankPreviousLines() {
+			loose = true
+		}
+		if loose {
+			continue
+		}
+		bare := ast.NewTextBlock()
+		bare.SetLines(first.Lines())
+		for c := first.FirstChild(); c != nil; {
+			nc := c.NextSibling()
+			bare.AppendChild(bare, c)
+			c = nc
+		}
+		item.ReplaceChild(item, first, bare)
+	}
+	l.IsTight = false
+}
