@@ -75,13 +75,10 @@ func writeKramdownCode(w interface{ WriteString(string) (int, error) }, lang, cl
 		code += "\n"
 	}
 	if lang == "" && !o.NoHighlight {
-		lang = o.DefaultLang
-		if lang == "" {
-			lang = "plaintext"
-		}
+		lang = o.defaultLang()
 	}
 	lexer := rougeLexer(lang)
-	plain := lexer == nil && !strings.EqualFold(lang, "plaintext") && !strings.EqualFold(lang, "text")
+	plain := lang == "" || lexer == nil && !strings.EqualFold(lang, "plaintext") && !strings.EqualFold(lang, "text")
 	if o.NoHighlight || plain {
 		w.WriteString("<pre")
 		if class != "" {
@@ -129,4 +126,16 @@ func HighlightFigure(lang, code string, linenos bool) string {
 	}
 	b.WriteString(`</pre></td><td class="code"><pre>` + tokens.String() + `</pre></td></tr></tbody></table>`)
 	return b.String() + "</code></pre></figure>"
+}
+
+// defaultLang is the language of code written without one: default_lang,
+// else plaintext when Rouge may guess (Jekyll sets guess_lang), else none.
+func (o MarkdownOptions) defaultLang() string {
+	switch {
+	case o.DefaultLang != "":
+		return o.DefaultLang
+	case o.NoGuessLang:
+		return ""
+	}
+	return "plaintext"
 }

@@ -58,7 +58,7 @@ func newKramdown(o MarkdownOptions) goldmark.Markdown {
 	if o.HardWrap {
 		rendererOpts = append(rendererOpts, gmhtml.WithHardWraps())
 	}
-	k := &kramdown{opts: o}
+	k := &kramdown{opts: o, quotes: smartQuotes(o.SmartQuotes)}
 	return goldmark.New(
 		goldmark.WithParser(parser.NewParser(
 			parser.WithBlockParsers(kramdownBlockParsers()...),
@@ -73,7 +73,7 @@ func newKramdown(o MarkdownOptions) goldmark.Markdown {
 			extension.Table,
 			extension.Strikethrough,
 			extension.Footnote,
-			extension.NewTypographer(extension.WithTypographicSubstitutions(smartQuotes(o.SmartQuotes))),
+			extension.NewTypographer(extension.WithTypographicSubstitutions(k.quotes)),
 		),
 		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(k, 1))),
 	)
@@ -81,7 +81,10 @@ func newKramdown(o MarkdownOptions) goldmark.Markdown {
 
 // kramdown holds the options the AST transformer and the node renderers
 // that give goldmark kramdown's shapes need.
-type kramdown struct{ opts MarkdownOptions }
+type kramdown struct {
+	opts   MarkdownOptions
+	quotes map[extension.TypographicPunctuation]string // smart quotes, dashes and the like
+}
 
 // kramdownBlockParsers are goldmark's block parsers with HTML blocks as
 // kramdown reads them: a line that starts with a span-level element is a

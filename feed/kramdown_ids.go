@@ -1,11 +1,13 @@
 package feed
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"unicode"
 
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 )
@@ -16,6 +18,7 @@ func (k *kramdown) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 	source := reader.Source()
 	ids := headingIDs{gfm: !k.opts.KramdownText, prefix: k.opts.AutoIDPrefix, used: map[string]int{}}
 	var headings []*ast.Heading
+	var stray []*ast.Text
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -30,14 +33,22 @@ func (k *kramdown) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 			headings = append(headings, n)
 		case *ast.List:
 			kramdownTightness(n)
+		case *ast.Text:
+			if bytes.IndexAny(n.Segment.Value(source), `'"`) >= 0 {
+				stray = append(stray, n)
+			}
+		case *ast.CodeSpan, *ast.RawHTML, *ast.AutoLink:
+			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
 	})
+	for _, t := range stray {
+		k.curlStrayQuotes(t, source)
+	}
 	tocs, _ := pc.Get(tocKey).([]ast.Node)
 	for _, p := range tocs {
 		k.replaceWithTOC(p, headings, source)
 	}
-	nameFootnotes(doc)
 }
 
 // headingIDs makes heading ids as kramdown does, unique in one document.
@@ -118,7 +129,11 @@ func kramdownTightness(l *ast.List) {
 		if next := first.NextSibling(); next != nil && next.HasBlankPreviousLines() {
 			loose = true
 		}
-		if next := item.NextSibling(); next != nil && next.HasBlankPreviousLines() {
+		next := item.NextSibling()
+		if next == nil {
+			next = l.NextSibling()
+		}
+		if next != nil && next.HasBlankPreviousLines() {
 			loose = true
 		}
 		if loose {
@@ -134,4 +149,48 @@ func kramdownTightness(l *ast.List) {
 		item.ReplaceChild(item, first, bare)
 	}
 	l.IsTight = false
+}
+
+// curlStrayQuotes turns the quotes the typographer left straight in t
+// (those it found no pair for) into curly ones as kramdown does: after a
+// character that is not a space, a closing quote (the apostrophe of
+// "Actions' Ubuntu"); else an opening one.
+func (k *kramdown) curlStrayQuotes(t *ast.Text, source []byte) {
+	parent := t.Parent()
+	if parent == nil {
+		return
+	}
+	q := k.quotes
+	seg := t.Segment
+	cur := t
+	for {
+		v := seg.Value(source)
+		i := bytes.IndexAny(v, `'"`)
+		if i < 0 {
+			return
+		}
+		before := byte(' ')
+		if seg.Start+i > 0 {
+			before = source[seg.Start+i-1]
+		}
+		closing := before != ' ' && before != '\t' && before != '\n' && before != '(' && before != '['
+		var sub string
+		switch {
+		case v[i] == '\'' && closing:
+			sub = q[extension.RightSingleQuote]
+		case v[i] == '\'':
+			sub = q[extension.LeftSingleQuote]
+		case closing:
+			sub = q[extension.RightDoubleQuote]
+		default:
+			sub = q[extension.LeftDoubleQuote]
+		}
+		head := ast.NewTextSegment(seg.WithStop(seg.Start + i))
+		str := ast.NewString([]byte(sub))
+		str.SetCode(true)
+		parent.InsertBefore(parent, cur, head)
+		parent.InsertBefore(parent, cur, str)
+		seg = seg.WithStart(seg.Start + i + 1)
+		cur.Segment = seg
+	}
 }

@@ -57,9 +57,15 @@ func nameFootnotes(doc *ast.Document) {
 	})
 }
 
-// fnName returns the footnote name set by nameFootnotes, escaped.
+// fnName returns the name of the footnote n links to, escaped.
 func fnName(n ast.Node) string {
-	v, _ := n.AttributeString(footnoteName)
+	v, ok := n.AttributeString(footnoteName)
+	if !ok {
+		if doc := n.OwnerDocument(); doc != nil {
+			nameFootnotes(doc)
+			v, _ = n.AttributeString(footnoteName)
+		}
+	}
 	b, _ := v.([]byte)
 	return html.EscapeString(string(b))
 }
@@ -167,8 +173,8 @@ func (k *kramdown) renderCodeSpan(w util.BufWriter, source []byte, node ast.Node
 		return ast.WalkContinue, nil
 	}
 	w.WriteString("<code")
-	if !k.opts.NoHighlight {
-		w.WriteString(` class="language-` + html.EscapeString(k.defaultLang()) + ` highlighter-rouge"`)
+	if lang := k.defaultLang(); lang != "" && !k.opts.NoHighlight {
+		w.WriteString(` class="language-` + html.EscapeString(lang) + ` highlighter-rouge"`)
 	}
 	w.WriteByte('>')
 	for c := node.FirstChild(); c != nil; c = c.NextSibling() {
@@ -185,13 +191,9 @@ func (k *kramdown) renderCodeSpan(w util.BufWriter, source []byte, node ast.Node
 }
 
 // defaultLang is the language of code without one: kramdown's default_lang,
-// else plaintext as Rouge guesses for text (Jekyll sets guess_lang).
-func (k *kramdown) defaultLang() string {
-	if k.opts.DefaultLang != "" {
-		return k.opts.DefaultLang
-	}
-	return "plaintext"
-}
+// else plaintext as Rouge guesses for text (Jekyll sets guess_lang), else
+// none.
+func (k *kramdown) defaultLang() string { return k.opts.defaultLang() }
 
 // spanHTMLParagraphs is the HTML block parser that leaves a line starting
 // with a span-level element (a, img, span, em, ...) to a paragraph, as

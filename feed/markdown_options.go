@@ -20,6 +20,7 @@ type MarkdownOptions struct {
 	AutoIDPrefix string // kramdown auto_id_prefix
 	NoHighlight  bool   // highlighter (or kramdown syntax_highlighter) turned off
 	DefaultLang  string // kramdown syntax_highlighter_opts default_lang
+	NoGuessLang  bool   // kramdown guess_lang: false (Jekyll sets it): code without a language is not highlighted
 	SmartQuotes  string // kramdown smart_quotes, "" for lsquo,rsquo,ldquo,rdquo
 	FootnoteNr   int    // kramdown footnote_nr, 0 for 1
 	TOCLevels    uint8  // kramdown toc_levels as a bit per level (bit 1 = h1), 0 for 1..6
@@ -28,8 +29,8 @@ type MarkdownOptions struct {
 // key is the options as one string, for validators and for sharing a
 // converter between snapshots.
 func (o MarkdownOptions) key() string {
-	return fmt.Sprintf("%t|%t|%t|%t|%s|%t|%s|%s|%d|%d", o.CommonMark, o.KramdownText, o.HardWrap, o.NoAutoIDs,
-		o.AutoIDPrefix, o.NoHighlight, o.DefaultLang, o.SmartQuotes, o.FootnoteNr, o.TOCLevels)
+	return fmt.Sprintf("%t|%t|%t|%t|%s|%t|%s|%t|%s|%d|%d", o.CommonMark, o.KramdownText, o.HardWrap, o.NoAutoIDs,
+		o.AutoIDPrefix, o.NoHighlight, o.DefaultLang, o.NoGuessLang, o.SmartQuotes, o.FootnoteNr, o.TOCLevels)
 }
 
 // readMarkdownOptions sets o from one top-level key of _config.yml:
@@ -70,6 +71,8 @@ func (o *MarkdownOptions) readKramdown(key string, v *yaml.Node) {
 				o.DefaultLang = scalar(deref(v.Content[i+1]))
 			}
 		}
+	case "guess_lang":
+		o.NoGuessLang = scalar(v) == "false"
 	case "smart_quotes":
 		if v.Kind == yaml.SequenceNode {
 			var names []string
