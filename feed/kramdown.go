@@ -59,6 +59,13 @@ func newKramdown(o MarkdownOptions) goldmark.Markdown {
 		rendererOpts = append(rendererOpts, gmhtml.WithHardWraps())
 	}
 	k := &kramdown{opts: o, quotes: smartQuotes(o.SmartQuotes)}
+	extensions := []goldmark.Extender{extension.Table, extension.Strikethrough, extension.Footnote}
+	if !o.KramdownText {
+		extensions = append(extensions, extension.TaskList)
+	}
+	if !o.NoTypographic {
+		extensions = append(extensions, extension.NewTypographer(extension.WithTypographicSubstitutions(k.quotes)))
+	}
 	return goldmark.New(
 		goldmark.WithParser(parser.NewParser(
 			parser.WithBlockParsers(kramdownBlockParsers()...),
@@ -69,12 +76,7 @@ func newKramdown(o MarkdownOptions) goldmark.Markdown {
 			parser.WithAttribute(),
 		)),
 		goldmark.WithRendererOptions(rendererOpts...),
-		goldmark.WithExtensions(
-			extension.Table,
-			extension.Strikethrough,
-			extension.Footnote,
-			extension.NewTypographer(extension.WithTypographicSubstitutions(k.quotes)),
-		),
+		goldmark.WithExtensions(extensions...),
 		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(k, 1))),
 	)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 )
@@ -34,9 +35,11 @@ func (k *kramdown) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 		case *ast.List:
 			kramdownTightness(n)
 		case *ast.Text:
-			if bytes.IndexAny(n.Segment.Value(source), `'"`) >= 0 {
+			if !k.opts.NoTypographic && bytes.IndexAny(n.Segment.Value(source), `'"`) >= 0 {
 				stray = append(stray, n)
 			}
+		case *east.TaskCheckBox:
+			markTaskItem(n)
 		case *ast.CodeSpan, *ast.RawHTML, *ast.AutoLink:
 			return ast.WalkSkipChildren, nil
 		}
@@ -162,16 +165,21 @@ func (k *kramdown) curlStrayQuotes(t *ast.Text, source []byte) {
 	}
 	q := k.quotes
 	seg := t.Segment
-	cur := t
+	from := 0
 	for {
 		v := seg.Value(source)
-		i := bytes.IndexAny(v, `'"`)
+		i := bytes.IndexAny(v[from:], `'"`)
 		if i < 0 {
 			return
 		}
+		i += from
 		before := byte(' ')
 		if seg.Start+i > 0 {
 			before = source[seg.Start+i-1]
+		}
+		if before == '\\' {
+			from = i + 1 // escaped: kramdown keeps it straight
+			continue
 		}
 		closing := before != ' ' && before != '\t' && before != '\n' && before != '(' && before != '['
 		var sub string
@@ -185,12 +193,12 @@ func (k *kramdown) curlStrayQuotes(t *ast.Text, source []byte) {
 		default:
 			sub = q[extension.LeftDoubleQuote]
 		}
-		head := ast.NewTextSegment(seg.WithStop(seg.Start + i))
 		str := ast.NewString([]byte(sub))
 		str.SetCode(true)
-		parent.InsertBefore(parent, cur, head)
-		parent.InsertBefore(parent, cur, str)
+		parent.InsertBefore(parent, t, ast.NewTextSegment(seg.WithStop(seg.Start+i)))
+		parent.InsertBefore(parent, t, str)
 		seg = seg.WithStart(seg.Start + i + 1)
-		cur.Segment = seg
+		t.Segment = seg
+		from = 0
 	}
 }

@@ -30,6 +30,37 @@ func (k *kramdown) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(ast.KindCodeBlock, k.renderCodeBlock)
 	reg.Register(ast.KindCodeSpan, k.renderCodeSpan)
 	reg.Register(kindTOC, renderTOC)
+	reg.Register(east.KindTaskCheckBox, renderTaskCheckBox)
+}
+
+// renderTaskCheckBox writes a GFM task list box as kramdown's GFM parser
+// does; the transformer sets the list's and the item's classes.
+func renderTaskCheckBox(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	w.WriteString(`<input type="checkbox" class="task-list-item-checkbox" disabled="disabled"`)
+	if node.(*east.TaskCheckBox).IsChecked {
+		w.WriteString(` checked="checked"`)
+	}
+	w.WriteString(" />")
+	return ast.WalkContinue, nil
+}
+
+// markTaskItem gives the item holding the task box b, and its list, the
+// classes kramdown's GFM parser gives them.
+func markTaskItem(b *east.TaskCheckBox) {
+	item := b.Parent()
+	for item != nil && item.Kind() != ast.KindListItem {
+		item = item.Parent()
+	}
+	if item == nil {
+		return
+	}
+	item.SetAttributeString("class", []byte("task-list-item"))
+	if l := item.Parent(); l != nil {
+		l.SetAttributeString("class", []byte("task-list"))
+	}
 }
 
 // nameFootnotes puts each footnote's name on the links to it and back.

@@ -13,23 +13,24 @@ import (
 // the kramdown options. The zero value is Jekyll's default: kramdown reading
 // GFM, with heading ids, typographic quotes and Rouge highlighting.
 type MarkdownOptions struct {
-	CommonMark   bool   // markdown: CommonMark (jekyll-commonmark): plain CommonMark
-	KramdownText bool   // kramdown input: kramdown rather than GFM
-	HardWrap     bool   // kramdown hard_wrap: a line break is a <br />
-	NoAutoIDs    bool   // kramdown auto_ids: false
-	AutoIDPrefix string // kramdown auto_id_prefix
-	NoHighlight  bool   // highlighter (or kramdown syntax_highlighter) turned off
-	DefaultLang  string // kramdown syntax_highlighter_opts default_lang
-	NoGuessLang  bool   // kramdown guess_lang: false (Jekyll sets it): code without a language is not highlighted
-	SmartQuotes  string // kramdown smart_quotes, "" for lsquo,rsquo,ldquo,rdquo
-	FootnoteNr   int    // kramdown footnote_nr, 0 for 1
-	TOCLevels    uint8  // kramdown toc_levels as a bit per level (bit 1 = h1), 0 for 1..6
+	CommonMark    bool   // markdown: CommonMark (jekyll-commonmark): plain CommonMark
+	KramdownText  bool   // kramdown input: kramdown rather than GFM
+	HardWrap      bool   // kramdown hard_wrap: a line break is a <br />
+	NoAutoIDs     bool   // kramdown auto_ids: false
+	NoTypographic bool   // kramdown gfm_quirks holds no_auto_typographic: quotes and dashes stay as typed
+	AutoIDPrefix  string // kramdown auto_id_prefix
+	NoHighlight   bool   // highlighter (or kramdown syntax_highlighter) turned off
+	DefaultLang   string // kramdown syntax_highlighter_opts default_lang
+	NoGuessLang   bool   // kramdown guess_lang: false (Jekyll sets it): code without a language is not highlighted
+	SmartQuotes   string // kramdown smart_quotes, "" for lsquo,rsquo,ldquo,rdquo
+	FootnoteNr    int    // kramdown footnote_nr, 0 for 1
+	TOCLevels     uint8  // kramdown toc_levels as a bit per level (bit 1 = h1), 0 for 1..6
 }
 
 // key is the options as one string, for validators and for sharing a
 // converter between snapshots.
 func (o MarkdownOptions) key() string {
-	return fmt.Sprintf("%t|%t|%t|%t|%s|%t|%s|%t|%s|%d|%d", o.CommonMark, o.KramdownText, o.HardWrap, o.NoAutoIDs,
+	return fmt.Sprintf("%t|%t|%t|%t|%t|%s|%t|%s|%t|%s|%d|%d", o.CommonMark, o.KramdownText, o.HardWrap, o.NoAutoIDs, o.NoTypographic,
 		o.AutoIDPrefix, o.NoHighlight, o.DefaultLang, o.NoGuessLang, o.SmartQuotes, o.FootnoteNr, o.TOCLevels)
 }
 
@@ -69,6 +70,17 @@ func (o *MarkdownOptions) readKramdown(key string, v *yaml.Node) {
 		for i := 0; v.Kind == yaml.MappingNode && i+1 < len(v.Content); i += 2 {
 			if strings.TrimPrefix(scalar(v.Content[i]), ":") == "default_lang" {
 				o.DefaultLang = scalar(deref(v.Content[i+1]))
+			}
+		}
+	case "gfm_quirks":
+		o.NoTypographic = false
+		items := []*yaml.Node{v}
+		if v.Kind == yaml.SequenceNode {
+			items = v.Content
+		}
+		for _, c := range items {
+			if strings.Contains(scalar(c), "no_auto_typographic") {
+				o.NoTypographic = true
 			}
 		}
 	case "guess_lang":
