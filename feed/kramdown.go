@@ -90,12 +90,13 @@ type kramdown struct {
 
 // kramdownBlockParsers are goldmark's block parsers with HTML blocks as
 // kramdown reads them: a line that starts with a span-level element is a
-// paragraph.
+// paragraph, and a start tag with markdown="1" is followed by Markdown.
 func kramdownBlockParsers() []util.PrioritizedValue {
 	ps := blockParsers()
 	for i, p := range ps {
 		if bp, ok := p.Value.(htmlBlockParser); ok {
 			ps[i].Value = spanHTMLParagraphs{bp}
+			ps = append(ps, util.Prioritized(markdownHTMLParser{}, p.Priority-1))
 		}
 	}
 	return ps

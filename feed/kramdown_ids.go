@@ -19,7 +19,7 @@ func (k *kramdown) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 	source := reader.Source()
 	ids := headingIDs{gfm: !k.opts.KramdownText, prefix: k.opts.AutoIDPrefix, used: map[string]int{}}
 	var headings []*ast.Heading
-	var stray []*ast.Text
+	var stray, spans []*ast.Text
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -35,6 +35,9 @@ func (k *kramdown) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 		case *ast.List:
 			kramdownTightness(n)
 		case *ast.Text:
+			if v := n.Segment.Value(source); len(v) > 2 && v[0] == '{' && v[1] == ':' {
+				spans = append(spans, n)
+			}
 			if !k.opts.NoTypographic && bytes.IndexAny(n.Segment.Value(source), `'"`) >= 0 {
 				stray = append(stray, n)
 			}
@@ -45,6 +48,9 @@ func (k *kramdown) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 		}
 		return ast.WalkContinue, nil
 	})
+	for _, t := range spans {
+		applySpanIAL(t, source)
+	}
 	for _, t := range stray {
 		k.curlStrayQuotes(t, source)
 	}
@@ -118,40 +124,52 @@ func kramdownID(s string) string {
 	return b.String()
 }
 
-// kramdownTightness marks the paragraphs kramdown leaves unwrapped in the
-// items of l: an item's first paragraph stays bare unless a blank line
-// follows it inside the item, or the item is followed by a blank line
-// before the next one.
+// kramdownTightness gives the items of l kramdown's paragraphs: an item's
+// first paragraph is bare unless a blank line follows it (inside the item,
+// or before the next item); the last item's is bare unless a blank line
+// follows it inside the item, and only when the list has one item or
+// another item is bare too. An ordered list starts at 1 whatever its
+// first number.
 func kramdownTightness(l *ast.List) {
+	anyBare := false
 	for item := l.FirstChild(); item != nil; item = item.NextSibling() {
-		first, ok := item.FirstChild().(*ast.Paragraph)
-		if !ok {
+		first := item.FirstChild()
+		if first == nil || first.Kind() != ast.KindParagraph && first.Kind() != ast.KindTextBlock {
+			anyBare = true
 			continue
 		}
-		loose := false
-		if next := first.NextSibling(); next != nil && next.HasBlankPreviousLines() {
-			loose = true
+		blankAfter := false
+		if next := first.NextSibling(); next != nil {
+			blankAfter = next.HasBlankPreviousLines()
+		} else if next := item.NextSibling(); next != nil {
+			blankAfter = next.HasBlankPreviousLines()
 		}
-		next := item.NextSibling()
-		if next == nil {
-			next = l.NextSibling()
+		bare := !blankAfter
+		if item.NextSibling() == nil && item != l.FirstChild() {
+			bare = bare && anyBare
 		}
-		if next != nil && next.HasBlankPreviousLines() {
-			loose = true
-		}
-		if loose {
+		anyBare = anyBare || bare
+		var block ast.Node
+		switch {
+		case !bare && first.Kind() == ast.KindTextBlock:
+			block = ast.NewParagraph()
+		case bare && first.Kind() == ast.KindParagraph:
+			block = ast.NewTextBlock()
+		default:
 			continue
 		}
-		bare := ast.NewTextBlock()
-		bare.SetLines(first.Lines())
+		block.SetLines(first.Lines())
 		for c := first.FirstChild(); c != nil; {
 			nc := c.NextSibling()
-			bare.AppendChild(bare, c)
+			block.AppendChild(block, c)
 			c = nc
 		}
-		item.ReplaceChild(item, first, bare)
+		item.ReplaceChild(item, first, block)
 	}
 	l.IsTight = false
+	if l.IsOrdered() {
+		l.Start = 1 // kramdown numbers every ordered list from 1
+	}
 }
 
 // curlStrayQuotes turns the quotes the typographer left straight in t

@@ -8,24 +8,25 @@ import (
 	"github.com/yuin/goldmark/util"
 )
 
-// kindTOC is the kind of a table of contents node.
-var kindTOC = ast.NewNodeKind("KramdownTOC")
+// kindHTML is the kind of a block of HTML made while converting: a table
+// of contents, a start tag without its markdown attribute.
+var kindHTML = ast.NewNodeKind("KramdownHTML")
 
-// tocNode is a kramdown table of contents, rendered from its HTML.
-type tocNode struct {
+// htmlNode is a block written as its HTML.
+type htmlNode struct {
 	ast.BaseBlock
 	html string
 }
 
-// Kind returns kindTOC.
-func (*tocNode) Kind() ast.NodeKind { return kindTOC }
+// Kind returns kindHTML.
+func (*htmlNode) Kind() ast.NodeKind { return kindHTML }
 
 // Dump writes the node for debugging.
-func (n *tocNode) Dump(source []byte, level int) { ast.DumpHelper(n, source, level, nil, nil) }
+func (n *htmlNode) Dump(source []byte, level int) { ast.DumpHelper(n, source, level, nil, nil) }
 
-func renderTOC(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+func renderHTMLNode(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	if entering {
-		w.WriteString(node.(*tocNode).html)
+		w.WriteString(node.(*htmlNode).html)
 	}
 	return ast.WalkSkipChildren, nil
 }
@@ -85,5 +86,5 @@ func (k *kramdown) replaceWithTOC(holder ast.Node, headings []*ast.Heading, sour
 		}
 	}
 	b.WriteString("</ul>\n")
-	parent.ReplaceChild(parent, target, &tocNode{html: b.String()})
+	parent.ReplaceChild(parent, target, &htmlNode{html: b.String()})
 }
