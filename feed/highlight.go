@@ -15,6 +15,8 @@ func rougeLexer(lang string) chroma.Lexer {
 	switch strings.ToLower(lang) {
 	case "", "plaintext", "text", "plain", "txt":
 		return nil
+	case "liquid":
+		return liquidLexer
 	}
 	l := lexers.Get(lang)
 	if l == nil {
@@ -29,6 +31,11 @@ func rougeLexer(lang string) chroma.Lexer {
 // carry Pygments' short names, which Rouge shares. Without a lexer the code
 // is written escaped.
 func writeRougeTokens(w interface{ WriteString(string) (int, error) }, lexer chroma.Lexer, code string) {
+	var classes, texts map[string]string
+	if lexer != nil {
+		name := strings.ToLower(lexer.Config().Name)
+		classes, texts = rougeClasses[name], rougeText[name]
+	}
 	if lexer == nil {
 		w.WriteString(escapeCode(code))
 		return
@@ -40,6 +47,16 @@ func writeRougeTokens(w interface{ WriteString(string) (int, error) }, lexer chr
 	}
 	for tok := it(); tok != chroma.EOF; tok = it() {
 		class := chroma.StandardTypes[tok.Type]
+		if c, ok := classes[class]; ok {
+			class = c
+		} else if class == "" && texts != nil {
+			// Text that Rouge classes, with the spaces after it left plain.
+			word := strings.TrimRight(tok.Value, " \t\n")
+			if c := texts[word]; c != "" {
+				w.WriteString(`<span class="` + c + `">` + escapeCode(word) + `</span>` + escapeCode(tok.Value[len(word):]))
+				continue
+			}
+		}
 		if class == "" {
 			w.WriteString(escapeCode(tok.Value))
 			continue

@@ -17,12 +17,30 @@ import (
 // reached when it was set, so that a regression fails. Posts that hold
 // Liquid, and posts missing from feedwire's set, count as different.
 var jekyllSites = []struct {
-	name  string
-	floor float64 // share of all posts with equal content
+	name          string
+	floor         float64 // share of all posts with equal content
+	markdownFloor float64 // share of posts whose Markdown stage alone gives equal content
 }{
-	{"jekyll-docs", 0.60},
-	{"jekyll-fixtures", 0.54},
+	{"jekyll-docs", 0.60, 0.96},
+	{"jekyll-fixtures", 0.54, 1},
 }
+
+// markdownInputPlugin is a Jekyll plugin that writes what the Markdown
+// converter of each document receives, after Liquid, to a file named
+// after the document's path in $FEEDWIRE_MARKDOWN_INPUT: the Markdown
+// stage can then be compared alone, whatever the Liquid stage does.
+const markdownInputPlugin = `
+class Jekyll::Renderer
+  alias_method :feedwire_convert, :convert
+  def convert(content)
+    dir = ENV["FEEDWIRE_MARKDOWN_INPUT"]
+    if dir && document.respond_to?(:relative_path)
+      File.write(File.join(dir, document.relative_path.to_s.gsub("/", "__")), content)
+    end
+    feedwire_convert(content)
+  end
+end
+`
 
 // jekyllEntry is one entry of jekyll-feed's Atom document.
 type jekyllEntry struct {
@@ -59,13 +77,19 @@ func TestJekyllFeedContent(t *testing.T) {
 			if out, err := exec.Command("cp", "-r", src+"/.", dir).CombinedOutput(); err != nil {
 				t.Fatalf("copy %s: %v\n%s", src, err, out)
 			}
+			inputs := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "_plugins", "feedwire_markdown_input.rb"), []byte(markdownInputPlugin), 0o644); err != nil {
+				t.Fatal(err)
+			}
 			cmd := exec.Command(jekyll, "build", "--quiet")
 			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "FEEDWIRE_MARKDOWN_INPUT="+inputs)
 			if out, err := cmd.CombinedOutput(); err != nil {
 				t.Fatalf("jekyll build: %v\n%s", err, out)
 			}
 			entries := readJekyllFeed(t, filepath.Join(dir, "_site", "feed.xml"))
 			compareJekyllContent(t, dir, entries, site.floor)
+			compareMarkdownStage(t, dir, inputs, entries, site.markdownFloor)
 		})
 	}
 }
@@ -175,4 +199,65 @@ func clip(s string, n int) string {
 		n--
 	}
 	return s[:n] + "…"
+}
+
+// compareMarkdownStage converts, with the site's Markdown converter, what
+// Jekyll's own converter received for each post (after Liquid) and compares
+// the HTML with the jekyll-feed entry of the same link: the Markdown stage
+// alone, the part that Liquid does not change.
+func compareMarkdownStage(t *testing.T, dir, inputs string, entries []jekyllEntry, floor float64) {
+	fsys := os.DirFS(dir)
+	site, err := ReadSiteConfig(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Load(context.Background(), fsys, LoadOptions{Site: site})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byKey, byTitle := map[string]*Post{}, map[string]*Post{}
+	for _, p := range s.AllPosts() {
+		byKey[postKey(p.URL, site.URL)] = p
+		byTitle[p.Title] = p
+	}
+	md := NewMarkdown(site.Markdown)
+	equal, total := 0, 0
+	var diffs []string
+	for _, e := range entries {
+		link := e.ID
+		for _, l := range e.Links {
+			if l.Rel == "alternate" {
+				link = l.Href
+			}
+		}
+		p, ok := byKey[postKey(link, site.URL)]
+		if !ok {
+			if p, ok = byTitle[e.Title]; !ok {
+				continue
+			}
+		}
+		src, err := os.ReadFile(filepath.Join(inputs, strings.ReplaceAll(p.Path, "/", "__")))
+		if err != nil || !p.markdown {
+			continue // not converted from Markdown by Jekyll
+		}
+		total++
+		var out bytes.Buffer
+		if err := md.Convert(src, &out); err != nil {
+			t.Fatalf("%s: %v", p.Path, err)
+		}
+		want, got := normalizeHTML(e.Content, site.URL), normalizeHTML(out.String(), site.URL)
+		if want == got {
+			equal++
+			continue
+		}
+		diffs = append(diffs, fmt.Sprintf("%s: %s", p.Path, contentDifference(want, got)))
+	}
+	rate := float64(equal) / float64(max(total, 1))
+	t.Logf("Markdown stage alone (on Jekyll's Liquid output): content equal for %d of %d posts (%.1f%%)", equal, total, 100*rate)
+	for _, d := range diffs {
+		t.Log("  " + d)
+	}
+	if rate < floor {
+		t.Errorf("Markdown stage alone: content equal for %.1f%% of posts, below the floor of %.1f%%", 100*rate, 100*floor)
+	}
 }
