@@ -78,6 +78,9 @@ func TestJekyllFeedContent(t *testing.T) {
 				t.Fatalf("copy %s: %v\n%s", src, err, out)
 			}
 			inputs := t.TempDir()
+			if err := os.MkdirAll(filepath.Join(dir, "_plugins"), 0o755); err != nil {
+				t.Fatal(err)
+			}
 			if err := os.WriteFile(filepath.Join(dir, "_plugins", "feedwire_markdown_input.rb"), []byte(markdownInputPlugin), 0o644); err != nil {
 				t.Fatal(err)
 			}

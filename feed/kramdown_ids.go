@@ -38,7 +38,7 @@ func (k *kramdown) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 			if v := n.Segment.Value(source); len(v) > 2 && v[0] == '{' && v[1] == ':' {
 				spans = append(spans, n)
 			}
-			if !k.opts.NoTypographic && bytes.IndexAny(n.Segment.Value(source), `'"`) >= 0 {
+			if !k.opts.NoTypographic && bytes.ContainsAny(n.Segment.Value(source), `'"`) {
 				stray = append(stray, n)
 			}
 		case *east.TaskCheckBox:
