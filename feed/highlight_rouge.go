@@ -7,7 +7,7 @@ import (
 // rougeClasses maps, for a language whose chroma lexer names tokens
 // differently from Rouge's, chroma's class to Rouge's ("" for none).
 var rougeClasses = map[string]map[string]string{
-	"yaml": {"nt": "na", "p": "pi", "w": "", "kc": "no"},
+	"yaml": {"nt": "na", "p": "pi", "w": "", "kc": "no", "l": "s"},
 }
 
 // rougeText maps, for a language, plain text tokens Rouge gives a class.

@@ -112,6 +112,10 @@ func TestHighlightFigure(t *testing.T) {
 	}{
 		{"ruby", "ruby", "\ndef a\n  1\nend\n\n", false,
 			`<figure class="highlight"><pre><code class="language-ruby" data-lang="ruby"><span class="k">def</span> <span class="nf">a</span>` + "\n  " + `<span class="mi">1</span>` + "\n" + `<span class="k">end</span></code></pre></figure>`},
+		{"yaml as Jekyll writes it", "yaml", "collections:\n  posts:\n    output: true\n    permalink: /blog/:year/:title/\n", false,
+			`<figure class="highlight"><pre><code class="language-yaml" data-lang="yaml"><span class="na">collections</span><span class="pi">:</span>` + "\n  " +
+				`<span class="na">posts</span><span class="pi">:</span>` + "\n    " + `<span class="na">output</span><span class="pi">:</span> <span class="no">true</span>` + "\n    " +
+				`<span class="na">permalink</span><span class="pi">:</span> <span class="s">/blog/:year/:title/</span></code></pre></figure>`},
 		{"unknown language", "nosuch", "a < b", false,
 			`<figure class="highlight"><pre><code class="language-nosuch" data-lang="nosuch">a &lt; b</code></pre></figure>`},
 		{"line numbers", "text", "a\nb", true,
