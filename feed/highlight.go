@@ -27,24 +27,49 @@ func rougeLexer(lang string) chroma.Lexer {
 
 // writeRougeTokens writes code as Rouge's HTML formatter does: each token
 // in a span whose class is its short name (k, nf, s2, c1, ...), plain text
-// without one, the characters &, < and > escaped. Chroma's token types
-// carry Pygments' short names, which Rouge shares. Without a lexer the code
-// is written escaped.
+// without one, the characters &, < and > escaped, adjacent tokens of one
+// class merged as Rouge's lexer merges them. Chroma's token types carry
+// Pygments' short names, which Rouge shares; where a lexer cuts or names
+// tokens otherwise, rougeTokens mends what it can. Without a lexer the
+// code is written escaped.
 func writeRougeTokens(w interface{ WriteString(string) (int, error) }, lexer chroma.Lexer, code string) {
-	var classes, texts map[string]string
-	if lexer != nil {
-		name := strings.ToLower(lexer.Config().Name)
-		classes, texts = rougeClasses[name], rougeText[name]
-	}
 	if lexer == nil {
 		w.WriteString(escapeCode(code))
 		return
 	}
-	it, err := lexer.Tokenise(nil, code)
+	toks, err := rougeTokens(lexer, code)
 	if err != nil {
 		w.WriteString(escapeCode(code))
 		return
 	}
+	for i := 0; i < len(toks); {
+		j := i + 1
+		value := toks[i].value
+		for j < len(toks) && toks[j].class == toks[i].class {
+			value += toks[j].value
+			j++
+		}
+		if toks[i].class == "" {
+			w.WriteString(escapeCode(value))
+		} else {
+			w.WriteString(`<span class="` + toks[i].class + `">` + escapeCode(value) + `</span>`)
+		}
+		i = j
+	}
+}
+
+// rougeToken is a token with Rouge's class for it.
+type rougeToken struct{ class, value string }
+
+// rougeTokens lexes code and gives each token Rouge's class.
+func rougeTokens(lexer chroma.Lexer, code string) ([]rougeToken, error) {
+	name := strings.ToLower(lexer.Config().Name)
+	classes, texts := rougeClasses[name], rougeText[name]
+	it, err := lexer.Tokenise(nil, code)
+	if err != nil {
+		return nil, err
+	}
+	var toks []rougeToken
 	for tok := it(); tok != chroma.EOF; tok = it() {
 		class := chroma.StandardTypes[tok.Type]
 		if c, ok := classes[class]; ok {
@@ -52,17 +77,38 @@ func writeRougeTokens(w interface{ WriteString(string) (int, error) }, lexer chr
 		} else if class == "" && texts != nil {
 			// Text that Rouge classes, with the spaces after it left plain.
 			word := strings.TrimRight(tok.Value, " \t\n")
-			if c := texts[word]; c != "" {
-				w.WriteString(`<span class="` + c + `">` + escapeCode(word) + `</span>` + escapeCode(tok.Value[len(word):]))
+			if c := texts[word]; c != "" && word != "" {
+				toks = append(toks, rougeToken{c, word}, rougeToken{"", tok.Value[len(word):]})
 				continue
 			}
 		}
-		if class == "" {
-			w.WriteString(escapeCode(tok.Value))
-			continue
-		}
-		w.WriteString(`<span class="` + class + `">` + escapeCode(tok.Value) + `</span>`)
+		toks = append(toks, rougeToken{class, tok.Value})
 	}
+	switch name {
+	case "ruby":
+		// Rouge: "." is punctuation and the name after it a method (nf).
+		for i := range toks {
+			if toks[i].class == "o" && toks[i].value == "." {
+				toks[i].class = "p"
+			}
+			if toks[i].class == "n" && i > 0 && toks[i-1].value == "." {
+				toks[i].class = "nf"
+			}
+		}
+	case "javascript", "typescript":
+		// Rouge: a string's quotes are delimiters (dl) apart from its text.
+		var out []rougeToken
+		for _, t := range toks {
+			v := t.value
+			if (t.class == "s2" || t.class == "s1") && len(v) >= 2 && v[0] == v[len(v)-1] && (v[0] == '"' || v[0] == '\'') {
+				out = append(out, rougeToken{"dl", v[:1]}, rougeToken{t.class, v[1 : len(v)-1]}, rougeToken{"dl", v[:1]})
+				continue
+			}
+			out = append(out, t)
+		}
+		toks = out
+	}
+	return toks, nil
 }
 
 // codeEscaper escapes what Rouge escapes in code.
