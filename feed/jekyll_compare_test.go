@@ -138,7 +138,7 @@ func compareJekyllContent(t *testing.T, dir string, entries []jekyllEntry, floor
 		ours[postKey(p.URL, site.URL)] = p
 		byTitle[p.Title] = p
 	}
-	equal, liquid := 0, 0
+	equal, liquid, plain, plainEqual := 0, 0, 0, 0
 	var diffs []string
 	for _, e := range entries {
 		link := e.ID
@@ -160,27 +160,44 @@ func compareJekyllContent(t *testing.T, dir string, entries []jekyllEntry, floor
 		if err != nil {
 			t.Fatalf("%s: %v", p.Path, err)
 		}
+		raw, _ := os.ReadFile(filepath.Join(dir, p.Path))
+		hasLiquid := bytes.Contains(raw, []byte("{%")) || bytes.Contains(raw, []byte("{{"))
+		if !hasLiquid {
+			plain++
+		}
 		want, got := normalizeHTML(e.Content, site.URL), normalizeHTML(string(body), site.URL)
 		if want == got {
 			equal++
+			if !hasLiquid {
+				plainEqual++
+			}
 			continue
 		}
-		raw, _ := os.ReadFile(filepath.Join(dir, p.Path))
 		reason := contentDifference(want, got)
-		if bytes.Contains(raw, []byte("{%")) || bytes.Contains(raw, []byte("{{")) {
+		if liquidMarks(got) > liquidMarks(want) {
 			liquid++
 			reason = "Liquid left unrendered (Liquid runs before Markdown in Jekyll); " + reason
 		}
 		diffs = append(diffs, fmt.Sprintf("%s (%s): %s", key, p.Path, reason))
 	}
 	rate := float64(equal) / float64(len(entries))
-	t.Logf("content equal for %d of %d posts (%.1f%%); %d of the others hold Liquid", equal, len(entries), 100*rate, liquid)
+	t.Logf("content equal for %d of %d posts (%.1f%%); %d of the others show Liquid unrendered", equal, len(entries), 100*rate, liquid)
+	plainRate := float64(plainEqual) / float64(max(plain, 1))
+	t.Logf("posts without Liquid: content equal for %d of %d (%.1f%%)", plainEqual, plain, 100*plainRate)
 	for _, d := range diffs {
 		t.Log("  " + d)
 	}
 	if rate < floor {
 		t.Errorf("content equal for %.1f%% of posts, below the floor of %.1f%%", 100*rate, 100*floor)
 	}
+	if plainRate < 0.95 {
+		t.Errorf("posts without Liquid: content equal for %.1f%%, below 95%%", 100*plainRate)
+	}
+}
+
+// liquidMarks counts the Liquid tag and output marks in s.
+func liquidMarks(s string) int {
+	return strings.Count(s, "{%") + strings.Count(s, "{{")
 }
 
 // contentDifference describes where two normalized contents first differ.
