@@ -21,7 +21,7 @@ func normalizeHTML(s, base string) string {
 		case html.ErrorToken:
 			return spaceAroundTags.ReplaceAllString(b.String(), "$1")
 		case html.TextToken:
-			text := strings.Join(strings.Fields(strings.ReplaceAll(string(z.Text()), "\u00a0", " ")), " ")
+			text := strings.Join(asciiFields(string(z.Text())), " ")
 			if text == "" {
 				continue
 			}
@@ -41,7 +41,7 @@ func normalizeHTML(s, base string) string {
 			}
 			attrs := make([]string, 0, len(tok.Attr))
 			for _, a := range tok.Attr {
-				v := strings.Join(strings.Fields(a.Val), " ")
+				v := strings.Join(asciiFields(a.Val), " ")
 				if base != "" && (a.Key == "href" || a.Key == "src") {
 					v = strings.TrimPrefix(v, base)
 				}
@@ -61,3 +61,9 @@ func normalizeHTML(s, base string) string {
 
 // spaceAroundTags matches a tag with the spaces either side of it.
 var spaceAroundTags = regexp.MustCompile(` *(<[^>]*>) *`)
+
+// asciiFields splits s around runs of ASCII white space (a no-break space
+// is text, as a browser shows it).
+func asciiFields(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' })
+}

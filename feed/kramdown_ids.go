@@ -20,6 +20,9 @@ func (k *kramdown) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 	ids := headingIDs{gfm: !k.opts.KramdownText, prefix: k.opts.AutoIDPrefix, used: map[string]int{}}
 	var headings []*ast.Heading
 	var stray, spans []*ast.Text
+	if !k.opts.NoTypographic {
+		spaceAngleQuotes(doc, source)
+	}
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -219,4 +222,28 @@ func (k *kramdown) curlStrayQuotes(t *ast.Text, source []byte) {
 		t.Segment = seg
 		from = 0
 	}
+}
+
+// spaceAngleQuotes joins « to the word after it and » to the word before it
+// with a no-break space where a space was, as kramdown writes "<< x >>".
+func spaceAngleQuotes(doc *ast.Document, source []byte) {
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		s, ok := n.(*ast.String)
+		if !entering || !ok {
+			return ast.WalkContinue, nil
+		}
+		switch string(s.Value) {
+		case "«":
+			if t, ok := s.NextSibling().(*ast.Text); ok && t.Segment.Len() > 0 && source[t.Segment.Start] == ' ' {
+				t.Segment = t.Segment.WithStart(t.Segment.Start + 1)
+				s.Value = []byte("«\u00a0")
+			}
+		case "»":
+			if t, ok := s.PreviousSibling().(*ast.Text); ok && t.Segment.Len() > 0 && source[t.Segment.Stop-1] == ' ' && !t.SoftLineBreak() {
+				t.Segment = t.Segment.WithStop(t.Segment.Stop - 1)
+				s.Value = []byte("\u00a0»")
+			}
+		}
+		return ast.WalkContinue, nil
+	})
 }
