@@ -129,3 +129,26 @@ func TestHighlightFigure(t *testing.T) {
 		})
 	}
 }
+
+// FuzzKramdown checks that the kramdown converter takes any body without
+// an error or a panic, and writes the same HTML for it every time.
+func FuzzKramdown(f *testing.F) {
+	for _, tt := range kramdownCases {
+		f.Add(tt.src)
+	}
+	f.Add(benchBody(0))
+	f.Add(markdownBenchBody())
+	md := NewMarkdown(MarkdownOptions{})
+	f.Fuzz(func(t *testing.T, src string) {
+		var a, b bytes.Buffer
+		if err := md.Convert([]byte(src), &a); err != nil {
+			t.Fatal(err)
+		}
+		if err := md.Convert([]byte(src), &b); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a.Bytes(), b.Bytes()) {
+			t.Fatalf("%q converts to two different documents", src)
+		}
+	})
+}
