@@ -171,6 +171,7 @@ func writeKramdownCode(w interface{ WriteString(string) (int, error) }, lang, cl
 // of line numbers beside the code, as Rouge's legacy table formatter.
 func HighlightFigure(lang, code string, linenos bool) string {
 	code = strings.Trim(code, "\r\n")
+	lang = strings.ToLower(lang) // as Jekyll's tag reads it
 	lexer := rougeLexer(lang)
 	var b strings.Builder
 	e := html.EscapeString(lang)
