@@ -60,6 +60,8 @@ func (k *kramdown) fnNumber(i int) string {
 	return strconv.Itoa(nr - 1 + i)
 }
 
+// renderFootnoteLink writes a reference as kramdown does: <sup id="fnref:NAME">
+// around a link to fn:NAME showing the footnote's number.
 func (k *kramdown) renderFootnoteLink(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	if !entering {
 		return ast.WalkContinue, nil
@@ -75,6 +77,8 @@ func (k *kramdown) renderFootnoteLink(w util.BufWriter, _ []byte, node ast.Node,
 	return ast.WalkContinue, nil
 }
 
+// renderFootnoteBacklink writes kramdown's link back to a reference: ↩ after
+// a no-break space, with the reference's number from the second on.
 func (k *kramdown) renderFootnoteBacklink(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	if !entering {
 		return ast.WalkContinue, nil
@@ -92,6 +96,7 @@ func (k *kramdown) renderFootnoteBacklink(w util.BufWriter, _ []byte, node ast.N
 	return ast.WalkContinue, nil
 }
 
+// renderFootnote writes a footnote as an item with id fn:NAME.
 func (k *kramdown) renderFootnote(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	if entering {
 		w.WriteString(`<li id="fn:` + html.EscapeString(string(node.(*east.Footnote).Ref)) + "\">\n")
@@ -101,6 +106,8 @@ func (k *kramdown) renderFootnote(w util.BufWriter, _ []byte, node ast.Node, ent
 	return ast.WalkContinue, nil
 }
 
+// renderFootnoteList writes kramdown's footnotes div, its list starting at
+// footnote_nr.
 func (k *kramdown) renderFootnoteList(w util.BufWriter, _ []byte, _ ast.Node, entering bool) (ast.WalkStatus, error) {
 	if !entering {
 		w.WriteString("</ol>\n</div>\n")

@@ -151,7 +151,7 @@ func startsSpanTag(line []byte) bool {
 	switch string(bytes.ToLower(line[:end])) {
 	case "a", "abbr", "acronym", "b", "big", "bdo", "br", "button", "cite", "code", "del", "dfn", "em", "i",
 		"img", "input", "ins", "kbd", "label", "mark", "q", "rb", "rbc", "rp", "rt", "rtc", "ruby", "s",
-		"samp", "select", "small", "span", "strong", "sub", "sup", "textarea", "tt", "u", "var", "time", "abbr ":
+		"samp", "select", "small", "span", "strong", "sub", "sup", "textarea", "tt", "u", "var", "time":
 		return true
 	}
 	return false

@@ -89,6 +89,9 @@ func (k *kramdown) renderCodeBlock(w util.BufWriter, source []byte, node ast.Nod
 	return ast.WalkContinue, nil
 }
 
+// renderCodeSpan writes a code span as kramdown does with Rouge: classed
+// with its language (from an attribute list, else the default) and
+// highlighter-rouge, its tokens highlighted.
 func (k *kramdown) renderCodeSpan(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	if !entering {
 		w.WriteString("</code>")

@@ -24,6 +24,7 @@ func (*htmlNode) Kind() ast.NodeKind { return kindHTML }
 // Dump writes the node for debugging.
 func (n *htmlNode) Dump(source []byte, level int) { ast.DumpHelper(n, source, level, nil, nil) }
 
+// renderHTMLNode writes an htmlNode's HTML.
 func renderHTMLNode(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	if entering {
 		w.WriteString(node.(*htmlNode).html)
