@@ -84,6 +84,15 @@ func (k *kramdown) renderFootnoteBacklink(w util.BufWriter, _ []byte, node ast.N
 		return ast.WalkContinue, nil
 	}
 	n := node.(*east.FootnoteBacklink)
+	// A footnote that does not end in a paragraph gets its backlinks in
+	// one, as kramdown writes it.
+	bare := n.Parent() != nil && n.Parent().Kind() == east.KindFootnote
+	if prev := n.PreviousSibling(); bare && (prev == nil || prev.Kind() != east.KindFootnoteBacklink) {
+		w.WriteString("<p>")
+	}
+	if bare && n.NextSibling() == nil {
+		defer w.WriteString("</p>\n")
+	}
 	id, sup := fnName(n), ""
 	if n.RefIndex > 0 {
 		id += ":" + strconv.Itoa(n.RefIndex)

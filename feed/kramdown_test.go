@@ -38,6 +38,8 @@ var kramdownCases = []struct {
 		`<ul id=markdown-toc><li><a href=#one id=markdown-toc-one>One</a></li></ul><h2 id=one>One</h2><h3 id=two>Two</h3>`},
 	{"footnotes", "", "a[^1] b[^note] c[^1]\n\n[^1]: one\n[^note]: two\n",
 		`<p>a<sup id=fnref:1><a class=footnote href=#fn:1 rel=footnote role=doc-noteref>1</a></sup>b<sup id=fnref:note><a class=footnote href=#fn:note rel=footnote role=doc-noteref>2</a></sup>c<sup id=fnref:1:1><a class=footnote href=#fn:1 rel=footnote role=doc-noteref>1</a></sup></p><div class=footnotes role=doc-endnotes><ol><li id=fn:1><p>one` + "\u00a0" + `<a class=reversefootnote href=#fnref:1 role=doc-backlink>↩</a><a class=reversefootnote href=#fnref:1:1 role=doc-backlink>↩<sup>2</sup></a></p></li><li id=fn:note><p>two` + "\u00a0" + `<a class=reversefootnote href=#fnref:note role=doc-backlink>↩</a></p></li></ol></div>`},
+	{"footnote ending in a code block", "", "a[^c]\n\n[^c]:\n        code\n",
+		`<p>a<sup id=fnref:c><a class=footnote href=#fn:c rel=footnote role=doc-noteref>1</a></sup></p><div class=footnotes role=doc-endnotes><ol><li id=fn:c><div class=language-plaintext highlighter-rouge><div class=highlight><pre class=highlight><code>code</code></pre></div></div><p>` + "\u00a0" + `<a class=reversefootnote href=#fnref:c role=doc-backlink>↩</a></p></li></ol></div>`},
 	{"footnote_nr", "footnote_nr: 5", "a[^x]\n\n[^x]: y\n",
 		`<p>a<sup id=fnref:x><a class=footnote href=#fn:x rel=footnote role=doc-noteref>5</a></sup></p><div class=footnotes role=doc-endnotes><ol start=5><li id=fn:x><p>y` + "\u00a0" + `<a class=reversefootnote href=#fnref:x role=doc-backlink>↩</a></p></li></ol></div>`},
 	{"tables and strikethrough", "", "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~\n",
