@@ -103,7 +103,8 @@ func kramdownBlockParsers() []util.PrioritizedValue {
 }
 
 // kramdownInlineParsers are goldmark's inline parsers with emphasis that
-// opens and closes next to CJK punctuation, as kramdown's does.
+// opens and closes next to CJK punctuation, as kramdown's does, and span
+// attribute lists.
 func kramdownInlineParsers() []util.PrioritizedValue {
 	ps := parser.DefaultInlineParsers()
 	for i, p := range ps {
@@ -111,7 +112,7 @@ func kramdownInlineParsers() []util.PrioritizedValue {
 			ps[i].Value = cjkEmphasisParser{parser.NewEmphasisParser()}
 		}
 	}
-	return ps
+	return append(ps, util.Prioritized(spanIALParser{}, 50))
 }
 
 // smartQuotes returns goldmark's typographic substitutions for kramdown's

@@ -19,7 +19,8 @@ func (k *kramdown) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 	source := reader.Source()
 	ids := headingIDs{gfm: !k.opts.KramdownText, prefix: k.opts.AutoIDPrefix, used: map[string]int{}}
 	var headings []*ast.Heading
-	var stray, spans []*ast.Text
+	var stray []*ast.Text
+	var spans []*spanIALNode
 	if !k.opts.NoTypographic {
 		spaceAngleQuotes(doc, source)
 	}
@@ -29,7 +30,10 @@ func (k *kramdown) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
-			if _, ok := n.AttributeString("id"); !ok && !k.opts.NoAutoIDs {
+			id, ok := n.AttributeString("id")
+			if b, isBytes := id.([]byte); ok && isBytes && len(b) == 0 {
+				n.RemoveAttributes() // "{#}": no id at all
+			} else if !ok && !k.opts.NoAutoIDs {
 				if id := ids.next(textOf(n, source)); id != "" {
 					n.SetAttributeString("id", []byte(id))
 				}
@@ -37,10 +41,9 @@ func (k *kramdown) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 			headings = append(headings, n)
 		case *ast.List:
 			kramdownTightness(n)
+		case *spanIALNode:
+			spans = append(spans, n)
 		case *ast.Text:
-			if v := n.Segment.Value(source); len(v) > 2 && v[0] == '{' && v[1] == ':' {
-				spans = append(spans, n)
-			}
 			if !k.opts.NoTypographic && bytes.ContainsAny(n.Segment.Value(source), `'"`) {
 				stray = append(stray, n)
 			}

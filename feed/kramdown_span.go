@@ -49,40 +49,53 @@ func (markdownHTMLParser) CanAcceptIndentedLine() bool { return false }
 // spanIAL matches a kramdown span attribute list at the start of a text.
 var spanIAL = regexp.MustCompile(`^\{:(?:[^:}][^}]*)?\}`)
 
-// applySpanIAL gives the span element before t the attribute list t starts
-// with, as kramdown reads "*text*{: .class}", and removes the list.
-func applySpanIAL(t *ast.Text, source []byte) {
-	prev := t.PreviousSibling()
-	if prev == nil || prev.Kind() == ast.KindText || prev.Kind() == ast.KindString {
-		return
-	}
-	// The list may run over several text nodes: goldmark splits text
-	// where an inline parser might start ('-' for the typographer).
-	start, stop := t.Segment.Start, t.Segment.Stop
-	for n := t.NextSibling(); n != nil; n = n.NextSibling() {
-		next, ok := n.(*ast.Text)
-		if !ok || next.Segment.Start != stop || bytes.IndexByte(source[start:stop], '}') >= 0 {
-			break
-		}
-		stop = next.Segment.Stop
-	}
-	m := spanIAL.Find(source[start:stop])
+// kindSpanIAL is the kind of a span attribute list read from the text.
+var kindSpanIAL = ast.NewNodeKind("KramdownSpanIAL")
+
+// spanIALNode is a span attribute list ("{: .class}") where it was read;
+// the transformer gives its attributes to the span before it.
+type spanIALNode struct {
+	ast.BaseInline
+	segment text.Segment
+}
+
+// Kind returns kindSpanIAL.
+func (*spanIALNode) Kind() ast.NodeKind { return kindSpanIAL }
+
+// Dump writes the node for debugging.
+func (n *spanIALNode) Dump(source []byte, level int) { ast.DumpHelper(n, source, level, nil, nil) }
+
+// spanIALParser reads span attribute lists before the typographer can
+// curl the quotes of their values.
+type spanIALParser struct{}
+
+// Trigger returns '{'.
+func (spanIALParser) Trigger() []byte { return []byte{'{'} }
+
+// Parse reads an attribute list at the reader's position.
+func (spanIALParser) Parse(_ ast.Node, block text.Reader, _ parser.Context) ast.Node {
+	line, seg := block.PeekLine()
+	m := spanIAL.Find(line)
 	if m == nil {
+		return nil
+	}
+	block.Advance(len(m))
+	return &spanIALNode{segment: seg.WithStop(seg.Start + len(m))}
+}
+
+// applySpanIAL gives the span element before n the attributes of the list
+// n holds, as kramdown reads "*text*{: .class}", and removes n; after text,
+// where kramdown has no span to give them to, the list stays as text.
+func applySpanIAL(n *spanIALNode, source []byte) {
+	parent := n.Parent()
+	if parent == nil {
 		return
 	}
-	applyIAL(prev, m)
-	end := start + len(m)
-	for n := ast.Node(t); n != nil; {
-		text, ok := n.(*ast.Text)
-		if !ok || text.Segment.Start >= end {
-			break
-		}
-		next := n.NextSibling()
-		if text.Segment.Stop <= end && !text.SoftLineBreak() && !text.HardLineBreak() {
-			n.Parent().RemoveChild(n.Parent(), n)
-		} else {
-			text.Segment = text.Segment.WithStart(min(end, text.Segment.Stop))
-		}
-		n = next
+	prev := n.PreviousSibling()
+	if prev == nil || prev.Kind() == ast.KindText || prev.Kind() == ast.KindString {
+		parent.ReplaceChild(parent, n, ast.NewTextSegment(n.segment))
+		return
 	}
+	applyIAL(prev, n.segment.Value(source))
+	parent.RemoveChild(parent, n)
 }
