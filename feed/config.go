@@ -15,7 +15,8 @@ const ConfigFile = "_config.yml"
 
 // ReadSiteConfig reads the site defaults from the Jekyll _config.yml at the
 // root of fsys: url (joined with baseurl), title, description, lang,
-// timezone, permalink and author. Without a _config.yml it returns a Site
+// timezone, permalink, author, and how Markdown is converted (markdown,
+// highlighter, kramdown). Without a _config.yml it returns a Site
 // with only Location set to UTC. A config that cannot be read or parsed, or
 // names an unknown time zone, is an error naming the file.
 func ReadSiteConfig(fsys fs.FS) (Site, error) {
@@ -61,6 +62,8 @@ func ReadSiteConfig(fsys fs.FS) (Site, error) {
 			site.Permalink = scalar(v)
 		case "author":
 			site.Author = person(v)
+		case "markdown", "highlighter", "kramdown":
+			site.Markdown.read(scalar(root.Content[i]), v)
 		}
 	}
 	site.URL = joinSiteURL(site.URL, baseURL)

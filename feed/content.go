@@ -37,18 +37,19 @@ func (s *Snapshot) content(p *Post, buf *htmlBuffer) ([]byte, error) {
 		}
 		data = s.bodies.put(p.Hash, data)
 	}
-	return renderBody(crlfToLF(data[p.bodyStart:]), p.markdown, buf)
+	return renderBody(s.md, crlfToLF(data[p.bodyStart:]), p.markdown, buf)
 }
 
-// renderBody turns a post body into HTML, rendering Markdown into buf.
-func renderBody(body []byte, isMarkdown bool, buf *htmlBuffer) ([]byte, error) {
+// renderBody turns a post body into HTML, rendering Markdown with md into
+// buf.
+func renderBody(md *Markdown, body []byte, isMarkdown bool, buf *htmlBuffer) ([]byte, error) {
 	if !isMarkdown {
 		return body, nil
 	}
 	buf.Reset()
 	buf.Grow(len(body) + len(body)/8)
-	if err := markdown.Convert(body, buf); err != nil {
-		return nil, fmt.Errorf("feed: render markdown: %w", err)
+	if err := md.Convert(body, buf); err != nil {
+		return nil, err
 	}
 	return buf.Bytes(), nil
 }

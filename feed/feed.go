@@ -15,7 +15,7 @@ import (
 // RendererVersion is mixed into every validator. Bump it whenever a change to
 // the renderers changes the bytes they produce, so that caches keyed by
 // validator never serve a document made by an older renderer.
-const RendererVersion = "3"
+const RendererVersion = "4"
 
 // ErrChanged is returned when a post's file no longer holds the bytes it held
 // when the snapshot was loaded; a reload is due.
@@ -26,16 +26,17 @@ var ErrNotFound = errors.New("feed: no such feed")
 
 // Site holds the site-wide settings that every feed of a snapshot carries.
 type Site struct {
-	URL          string         // absolute base URL without a trailing slash
-	Title        string         // site title
-	Description  string         // site description
-	Lang         string         // BCP 47 language tag, e.g. zh-CN
-	Author       string         // default author of posts
-	Permalink    string         // Jekyll permalink pattern or style name
-	Location     *time.Location // zone for dates written without an offset
-	FullContent  bool           // publish full HTML content, not only summaries
-	SummaryRunes int            // summary length in runes
-	WebSubHub    string         // WebSub hub URL, empty when none
+	URL          string          // absolute base URL without a trailing slash
+	Title        string          // site title
+	Description  string          // site description
+	Lang         string          // BCP 47 language tag, e.g. zh-CN
+	Author       string          // default author of posts
+	Permalink    string          // Jekyll permalink pattern or style name
+	Location     *time.Location  // zone for dates written without an offset
+	FullContent  bool            // publish full HTML content, not only summaries
+	SummaryRunes int             // summary length in runes
+	WebSubHub    string          // WebSub hub URL, empty when none
+	Markdown     MarkdownOptions // how Markdown bodies become HTML (_config.yml)
 }
 
 // Kind is the kind of a feed: the whole site, one category or one tag.

@@ -50,6 +50,7 @@ type Snapshot struct {
 	nextPublish time.Time
 	items       *itemCache // processed item content, shared by the formats and by later snapshots of the same posts
 	bodies      *bodyCache // raw post files by content hash, shared with later snapshots
+	md          *Markdown  // the site's Markdown converter
 	tombstones  []Tombstone
 	emptied     []*Feed          // feeds that lost their last post and show only deleted entries, by kind then key
 	gone        map[FeedRef]bool // feeds whose deleted entries expired: 410 Gone
@@ -107,6 +108,7 @@ func NewSnapshot(site Site, fsys fs.FS, posts []*Post, problems []Problem, now t
 		byTag:      map[string]*Feed{},
 		items:      new(itemCache),
 		bodies:     new(bodyCache),
+		md:         NewMarkdown(site.Markdown),
 	}
 	visible := make([]*Post, 0, len(posts))
 	for _, p := range posts {
@@ -303,7 +305,7 @@ func settingsHash(site Site) [32]byte {
 		loc = site.Location.String()
 	}
 	for _, v := range []string{RendererVersion, site.URL, site.Title, site.Description, site.Lang,
-		site.Author, site.Permalink, loc, site.WebSubHub} {
+		site.Author, site.Permalink, loc, site.WebSubHub, site.Markdown.key()} {
 		h.Write([]byte(v))
 		h.Write([]byte{0})
 	}

@@ -250,7 +250,7 @@ func TestLoadContent(t *testing.T) {
 		{"_posts/2022-01-01-bom.md", "<p>正文。</p>\n"},
 		{"_posts/2022-01-03-blanklines.md", "<p>正文。</p>\n"},
 		{"_posts/2022-01-18-page.html", "<p>HTML 正文。</p><!--more--><p>更多</p>\n"},
-		{"_posts/2022-01-22-markdown.markdown", "<h1>标题</h1>\n<p><em>强调</em></p>\n"},
+		{"_posts/2022-01-22-markdown.markdown", "<h1 id=\"标题\">标题</h1>\n<p><em>强调</em></p>\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {

@@ -23,7 +23,7 @@ func checkMarkdown(t testing.TB, src []byte) {
 	if err := goldmarkDefault.Convert(src, &want); err != nil {
 		t.Fatal(err)
 	}
-	got, err := renderBody(src, true, new(htmlBuffer))
+	got, err := renderBody(NewMarkdown(MarkdownOptions{CommonMark: true}), src, true, new(htmlBuffer))
 	if err != nil {
 		t.Fatal(err)
 	}

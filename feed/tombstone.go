@@ -76,6 +76,7 @@ func (s *Snapshot) WithTombstones(ts []Tombstone) *Snapshot {
 		nextPublish: s.nextPublish,
 		items:       s.items,
 		bodies:      s.bodies,
+		md:          s.md,
 	}
 	if len(ts) > 0 {
 		// Look each post up among the tombstones: far cheaper than indexing
