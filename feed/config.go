@@ -61,6 +61,8 @@ func ReadSiteConfig(fsys fs.FS) (Site, error) {
 			site.Permalink = scalar(v)
 		case "author":
 			site.Author = person(v)
+		case "excerpt_separator":
+			site.ExcerptSeparator = scalar(v)
 		}
 	}
 	site.URL = joinSiteURL(site.URL, baseURL)

@@ -26,6 +26,19 @@ func (s *Snapshot) Content(p *Post) ([]byte, error) {
 // content is Content rendering Markdown into buf, whose bytes it returns:
 // they are valid until buf is used again.
 func (s *Snapshot) content(p *Post, buf *htmlBuffer) ([]byte, error) {
+	body, err := s.body(p)
+	if err != nil {
+		return nil, err
+	}
+	return renderBody(body, p.markdown, buf)
+}
+
+// body returns the body of p as the Markdown stage takes it: after Liquid,
+// with LF line endings.
+func (s *Snapshot) body(p *Post) ([]byte, error) {
+	if p.liquid != nil {
+		return p.rendered, nil
+	}
 	data, ok := s.bodies.get(p.Hash)
 	if !ok {
 		var err error
@@ -37,7 +50,7 @@ func (s *Snapshot) content(p *Post, buf *htmlBuffer) ([]byte, error) {
 		}
 		data = s.bodies.put(p.Hash, data)
 	}
-	return renderBody(crlfToLF(data[p.bodyStart:]), p.markdown, buf)
+	return crlfToLF(data[p.bodyStart:]), nil
 }
 
 // renderBody turns a post body into HTML, rendering Markdown into buf.

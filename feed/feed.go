@@ -15,7 +15,7 @@ import (
 // RendererVersion is mixed into every validator. Bump it whenever a change to
 // the renderers changes the bytes they produce, so that caches keyed by
 // validator never serve a document made by an older renderer.
-const RendererVersion = "2"
+const RendererVersion = "3"
 
 // ErrChanged is returned when a post's file no longer holds the bytes it held
 // when the snapshot was loaded; a reload is due.
@@ -34,8 +34,10 @@ type Site struct {
 	Permalink    string         // Jekyll permalink pattern or style name
 	Location     *time.Location // zone for dates written without an offset
 	FullContent  bool           // publish full HTML content, not only summaries
-	SummaryRunes int            // summary length in runes
+	SummaryRunes int            // summary length in runes; 0 leaves it whole
 	WebSubHub    string         // WebSub hub URL, empty when none
+
+	ExcerptSeparator string // _config.yml excerpt_separator; empty means Jekyll's "\n\n"
 }
 
 // Kind is the kind of a feed: the whole site, one category or one tag.
@@ -78,15 +80,17 @@ type Post struct {
 	Lang             string    // post language, if set
 	URL              string    // absolute permalink, ASCII (percent-encoded)
 	ID               string    // permanent item ID, an ASCII IRI
-	Hash             [32]byte  // content hash: path and file bytes
+	Hash             [32]byte  // content hash: path and file bytes, and the Liquid output if any
 
-	catKeys   []string  // Fold of each of Categories, computed once at load
-	tagKeys   []string  // Fold of each of Tags
-	markdown  bool      // body is Markdown, rendered on demand
-	bodyStart int       // byte offset of the body in the file
-	size      int64     // file size at load time
-	modTime   time.Time // file modification time at load time
-	revised   time.Time // when this content of the post was first seen, set by WithRevisions
+	catKeys   []string      // Fold of each of Categories, computed once at load
+	tagKeys   []string      // Fold of each of Tags
+	markdown  bool          // body is Markdown, rendered on demand
+	bodyStart int           // byte offset of the body in the file
+	size      int64         // file size at load time
+	modTime   time.Time     // file modification time at load time
+	revised   time.Time     // when this content of the post was first seen, set by WithRevisions
+	liquid    *liquidSource // front matter and body of a post whose body holds Liquid
+	rendered  []byte        // the body after Liquid, when liquid is set
 }
 
 // Problem is one post that could not be loaded, or a file that looked like a

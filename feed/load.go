@@ -90,6 +90,10 @@ func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) (*Snapshot, error) 
 		return nil, err
 	}
 	posts = append(kept, posts...)
+	posts, warnings := renderLiquidPosts(ctx, fsys, cfg, posts)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("feed: load: %w", err)
+	}
 	problems = append(problems, fileProblems...)
 	slices.SortFunc(problems, func(a, b Problem) int {
 		if c := strings.Compare(a.Path, b.Path); c != 0 {
@@ -106,6 +110,7 @@ func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) (*Snapshot, error) 
 		}
 	}
 	snap := NewSnapshot(cfg.site, fsys, posts, problems, now)
+	snap.Warnings = warnings
 	if keep != nil {
 		snap.bodies = keep
 	}

@@ -105,6 +105,7 @@ func parsePost(p string, data []byte, folderCats []string, cfg *loadConfig) (*Po
 	post.URL = cfg.site.URL + escapePath(urlPath)
 	post.ID = cfg.site.URL + escapePath(postID(urlPath, slug))
 	post.Image = absoluteURL(cfg.site.URL, fm.image)
+	post.liquid = newLiquidSource(data, block.yaml, block.bodyStart, post.Hash)
 	return post, nil
 }
 

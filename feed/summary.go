@@ -8,22 +8,15 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// defaultSummaryRunes is the summary length when Site.SummaryRunes is unset.
-const defaultSummaryRunes = 200
-
-// summarize returns the plain-text summary of a post whose HTML content is
-// content: the front-matter description, else the text before the excerpt
-// separator, else the first paragraph with text; cut at n runes.
-func summarize(p *Post, content string, n int) string {
+// summarize returns the plain-text summary of post p as jekyll-feed writes
+// it: the front-matter description, else the excerpt (excerpt is its HTML),
+// without tags and with white space folded; cut at n runes when n > 0.
+func summarize(p *Post, excerpt string, n int) string {
 	var text string
 	if strings.TrimSpace(p.Description) != "" {
 		text = plainText(p.Description, false)
-	} else if sep := p.ExcerptSeparator; sep != "" && strings.Contains(content, sep) {
-		before, _, _ := strings.Cut(content, sep)
-		text = plainText(before, false)
-	}
-	if text == "" {
-		text = plainText(content, true)
+	} else {
+		text = plainText(excerpt, false)
 	}
 	return truncateRunes(text, n)
 }
@@ -130,12 +123,10 @@ func fold(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// truncateRunes cuts s to at most n runes, ending with "…" when it was cut.
+// truncateRunes cuts s to at most n runes, ending with "…" when it was cut;
+// n <= 0 leaves s whole.
 func truncateRunes(s string, n int) string {
-	if n <= 0 {
-		n = defaultSummaryRunes
-	}
-	if utf8.RuneCountInString(s) <= n {
+	if n <= 0 || utf8.RuneCountInString(s) <= n {
 		return s
 	}
 	i, count := 0, 0

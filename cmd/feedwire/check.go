@@ -40,7 +40,10 @@ func check(ctx context.Context, cfg config.Config, args []string, stdout io.Writ
 // runCheck loads the Jekyll site at dir with the given site settings and
 // size limit, prints every problem as "path:line: reason" (the path joined
 // to dir; ":line" left out when a problem has no line), then one summary
-// line "N posts, M categories, K tags, P problems". Future-dated posts count
+// line "N posts, M categories, K tags, P problems". Warnings (a post that
+// loaded with something left as written, such as a Liquid tag feedwire does
+// not know) follow the problems as "path:line: warning: reason", and add
+// ", W warnings" to the summary; they do not make the check fail. Future-dated posts count
 // as posts: nothing is held back. It returns the number of problems, and an
 // error only when dir cannot be read at all or ctx ends.
 func runCheck(ctx context.Context, dir string, site feed.Site, maxPostBytes int64, stdout io.Writer) (int, error) {
@@ -53,8 +56,17 @@ func runCheck(ctx context.Context, dir string, site feed.Site, maxPostBytes int6
 		p.Path = filepath.Join(dir, filepath.FromSlash(p.Path))
 		fmt.Fprintln(w, p.String())
 	}
-	fmt.Fprintf(w, "%d posts, %d categories, %d tags, %d problems\n",
+	for _, p := range snap.Warnings {
+		p.Path = filepath.Join(dir, filepath.FromSlash(p.Path))
+		p.Reason = "warning: " + p.Reason
+		fmt.Fprintln(w, p.String())
+	}
+	fmt.Fprintf(w, "%d posts, %d categories, %d tags, %d problems",
 		len(snap.AllPosts()), len(snap.Categories()), len(snap.Tags()), len(snap.Problems))
+	if len(snap.Warnings) > 0 {
+		fmt.Fprintf(w, ", %d warnings", len(snap.Warnings))
+	}
+	fmt.Fprintln(w)
 	if err := w.Flush(); err != nil {
 		return len(snap.Problems), fmt.Errorf("check: write report: %w", err)
 	}

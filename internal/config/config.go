@@ -31,7 +31,7 @@ type Config struct {
 	Timezone        string `envconfig:"TIMEZONE" desc:"IANA zone for dates without an offset (default: _config.yml timezone, else UTC)"`
 	Permalink       string `envconfig:"PERMALINK" desc:"Jekyll permalink pattern or style (default: _config.yml permalink, else date)"`
 	MaxPostBytes    int64  `envconfig:"MAX_POST_BYTES" default:"4194304" desc:"largest post file read, in bytes"`
-	SummaryRunes    int    `envconfig:"SUMMARY_RUNES" default:"200" desc:"summary length in runes"`
+	SummaryRunes    int    `envconfig:"SUMMARY_RUNES" default:"0" desc:"longest summary in runes; 0 keeps the whole excerpt, as jekyll-feed does"`
 	FullContent     bool   `envconfig:"FULL_CONTENT" default:"true" desc:"publish full HTML content, not only summaries"`
 
 	FeedLimit       int           `envconfig:"FEED_LIMIT" default:"20" desc:"items per feed when ?limit is absent"`
@@ -113,8 +113,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("config: %s_MAX_AGE must not be negative", Prefix)
 	case c.MemoryCacheBytes < 0:
 		return fmt.Errorf("config: %s_MEMORY_CACHE_BYTES must not be negative", Prefix)
-	case c.SummaryRunes < 1:
-		return fmt.Errorf("config: %s_SUMMARY_RUNES must be at least 1", Prefix)
+	case c.SummaryRunes < 0:
+		return fmt.Errorf("config: %s_SUMMARY_RUNES must not be negative", Prefix)
 	case c.MaxPostBytes < 1:
 		return fmt.Errorf("config: %s_MAX_POST_BYTES must be at least 1", Prefix)
 	case c.TombstoneDays < 0:
