@@ -63,6 +63,8 @@ func ReadSiteConfig(fsys fs.FS) (Site, error) {
 			site.Author = person(v)
 		case "excerpt_separator":
 			site.ExcerptSeparator = scalar(v)
+		case "markdown_ext":
+			site.MarkdownExt = scalar(v)
 		}
 	}
 	site.URL = joinSiteURL(site.URL, baseURL)

@@ -38,7 +38,12 @@ type Site struct {
 	WebSubHub    string         // WebSub hub URL, empty when none
 
 	ExcerptSeparator string // _config.yml excerpt_separator; empty means Jekyll's "\n\n"
+	MarkdownExt      string // _config.yml markdown_ext; empty means DefaultMarkdownExt
 }
+
+// DefaultMarkdownExt is Jekyll's markdown_ext: the extensions of the post
+// files rendered as Markdown.
+const DefaultMarkdownExt = "markdown,mkdown,mkdn,mkd,md"
 
 // Kind is the kind of a feed: the whole site, one category or one tag.
 type Kind uint8
@@ -91,6 +96,7 @@ type Post struct {
 	revised   time.Time     // when this content of the post was first seen, set by WithRevisions
 	liquid    *liquidSource // front matter and body of a post whose body holds Liquid
 	rendered  []byte        // the body after Liquid, when liquid is set
+	notes     []Problem     // warnings about the post's file, made at parse time
 }
 
 // Problem is one post that could not be loaded, or a file that looked like a

@@ -209,7 +209,7 @@ func FuzzParsePost(f *testing.F) {
 	}
 	cfg := newLoadConfig(LoadOptions{Site: Site{URL: "https://example.org", Location: time.FixedZone("+0800", 8*3600)}})
 	f.Fuzz(func(t *testing.T, path string, data []byte) {
-		post, prob := parsePost(path, data, []string{"news"}, cfg)
+		post, prob := parsePost(candidate{path: path, categories: []string{"news"}, inPosts: true}, data, cfg)
 		switch {
 		case post != nil && prob != nil:
 			t.Fatal("both a post and a problem")

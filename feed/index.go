@@ -288,7 +288,7 @@ func settingsHash(site Site) [32]byte {
 		loc = site.Location.String()
 	}
 	for _, v := range []string{RendererVersion, site.URL, site.Title, site.Description, site.Lang,
-		site.Author, site.Permalink, loc, site.WebSubHub, site.ExcerptSeparator} {
+		site.Author, site.Permalink, loc, site.WebSubHub, site.ExcerptSeparator, site.MarkdownExt} {
 		h.Write([]byte(v))
 		h.Write([]byte{0})
 	}
