@@ -25,6 +25,15 @@ type liquidSource struct {
 	bodyLine    int            // line of the file where the body starts
 }
 
+// fileHash returns the content hash of p's file: Hash, but for a post with
+// Liquid, whose Hash covers the Liquid output too.
+func (p *Post) fileHash() [32]byte {
+	if p.liquid != nil {
+		return p.liquid.fileHash
+	}
+	return p.Hash
+}
+
 // newLiquidSource returns the liquid source of a post whose file holds
 // data, with its body at bodyStart, or nil when the body holds no Liquid.
 func newLiquidSource(data []byte, yamlSrc []byte, bodyStart int, hash [32]byte) *liquidSource {

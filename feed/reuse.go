@@ -73,7 +73,7 @@ func (r *reuse) sameContent(path string, data []byte, size int64, modTime time.T
 		return nil
 	}
 	p := r.byPath[path]
-	if p == nil || contentHash(path, data) != p.Hash {
+	if p == nil || contentHash(path, data) != p.fileHash() {
 		return nil
 	}
 	kept := *p
