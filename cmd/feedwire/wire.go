@@ -78,6 +78,11 @@ func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded fu
 	if cfg.MetricsAddr == "" {
 		o.Metrics = d.metricsHandler
 	}
+	jf, err := jekyllFeedURLs(cfg)
+	if err != nil {
+		return nil, err
+	}
+	o.JekyllFeed = jf
 	d.server = server.New(o)
 
 	revisions := fleet.NewRevisions(d.redis, log)

@@ -33,6 +33,7 @@ type Config struct {
 	MaxPostBytes    int64  `envconfig:"MAX_POST_BYTES" default:"4194304" desc:"largest post file read, in bytes"`
 	SummaryRunes    int    `envconfig:"SUMMARY_RUNES" default:"0" desc:"longest summary in runes; 0 keeps the whole excerpt, as jekyll-feed does"`
 	FullContent     bool   `envconfig:"FULL_CONTENT" default:"true" desc:"publish full HTML content, not only summaries"`
+	JekyllFeedURLs  string `envconfig:"JEKYLL_FEED_URLS" default:"auto" desc:"answer jekyll-feed's paths too: auto (when _config.yml lists jekyll-feed), on or off"`
 
 	FeedLimit       int           `envconfig:"FEED_LIMIT" default:"20" desc:"items per feed when ?limit is absent"`
 	MaxLimit        int           `envconfig:"MAX_LIMIT" default:"100" desc:"largest ?limit accepted"`
@@ -119,6 +120,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("config: %s_MAX_POST_BYTES must be at least 1", Prefix)
 	case c.TombstoneDays < 0:
 		return fmt.Errorf("config: %s_TOMBSTONE_DAYS must not be negative", Prefix)
+	case c.JekyllFeedURLs != "auto" && c.JekyllFeedURLs != "on" && c.JekyllFeedURLs != "off":
+		return fmt.Errorf("config: %s_JEKYLL_FEED_URLS must be auto, on or off", Prefix)
 	case c.LogFormat != "json" && c.LogFormat != "text":
 		return fmt.Errorf("config: %s_LOG_FORMAT must be json or text", Prefix)
 	}

@@ -60,6 +60,9 @@ type Options struct {
 	Instrument func(pattern string, h http.Handler) http.Handler
 	// Outer wraps the whole handler, for requests no route matched too.
 	Outer func(http.Handler) http.Handler
+	// JekyllFeed, when set, makes jekyll-feed's paths answer too; its site
+	// feed path wins over a native route of the same path (/feed.xml).
+	JekyllFeed *feed.JekyllFeed
 }
 
 // Server answers HTTP requests from the current snapshot.
@@ -80,6 +83,7 @@ type Server struct {
 	stale         chan struct{} // signalled when a post changed under the snapshot
 	hubLink       string        // Link header value naming the WebSub hub, if any
 	pages         *pages        // the HTML discovery pages
+	jekyllFeed    *feed.JekyllFeed
 }
 
 // New returns a server with no snapshot yet: it is live but not ready.
@@ -94,6 +98,7 @@ func New(o Options) *Server {
 		cacheControl: []string{"public, max-age=" + strconv.Itoa(o.MaxAge) +
 			", stale-while-revalidate=" + strconv.Itoa(o.MaxAge)},
 		accessLog:     o.AccessLog,
+		jekyllFeed:    o.JekyllFeed,
 		observeRender: o.ObserveRender,
 		metrics:       o.Metrics,
 		instrument:    o.Instrument,
