@@ -68,7 +68,14 @@ type liquidRender struct {
 // renderLiquid renders the Liquid of body, the post p's body, and returns
 // the result and the constructs left as text. An error means the body is
 // kept as written (its reason is a warning of the post).
-func (s *liquidSite) renderLiquid(p *Post, body string, page map[string]any) (string, []liquidWarning, error) {
+func (s *liquidSite) renderLiquid(p *Post, body string, page map[string]any) (out string, warns []liquidWarning, err error) {
+	defer func() {
+		// The engine panics on some templates (a cycle outside a loop
+		// that spoofs forloop); the post keeps its body instead.
+		if v := recover(); v != nil {
+			out, err = "", fmt.Errorf("the Liquid engine failed: %v", v)
+		}
+	}()
 	r := &liquidRender{site: s, post: p, budget: liquidBudget{
 		iterations: liquidMaxIterations,
 		output:     liquidMaxOutput,
@@ -78,12 +85,12 @@ func (s *liquidSite) renderLiquid(p *Post, body string, page map[string]any) (st
 	r.engine = r.newEngine()
 	src, warns := prepareLiquid(body, r.knownTag, r.knownFilter)
 	bindings := map[string]any{"site": s.drop(), "page": page}
-	var out strings.Builder
-	w := &limitWriter{w: &out, left: liquidMaxOutput}
+	var b strings.Builder
+	w := &limitWriter{w: &b, left: liquidMaxOutput}
 	if err := r.engine.ParseAndFRender(w, []byte(src), bindings); err != nil {
 		return "", warns, liquidError(err)
 	}
-	return out.String(), warns, nil
+	return b.String(), warns, nil
 }
 
 // liquidError is the reason a render failed, without the engine's prefix.

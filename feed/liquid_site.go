@@ -243,6 +243,12 @@ func (d excerptDrop) ToLiquid() any {
 	return string(html)
 }
 
+// String is the excerpt, for a template that writes the whole page.
+func (d excerptDrop) String() string {
+	s, _ := d.ToLiquid().(string)
+	return s
+}
+
 // data returns site.data: the YAML files of _data by name, top level only.
 func (s *liquidSite) data() map[string]any {
 	out := map[string]any{}

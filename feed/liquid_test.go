@@ -196,3 +196,33 @@ func TestLiquidSkipped(t *testing.T) {
 		}
 	}
 }
+
+// FuzzLiquid checks that no body makes the Liquid stage panic or stall,
+// and that it renders the same twice.
+func FuzzLiquid(f *testing.F) {
+	for _, s := range []string{"{{ page.title | upcase }}", "{% raw %}{{x}}{% endraw %}", "{% for i in (1..3) %}{% cycle 'a','b' %}{% endfor %}",
+		"{% include note.html text=page.title %}", "{% highlight go %}x{% endhighlight %}", "{%- if a -%}b{%- endif -%}", "{{ x | frobnicate }}",
+		"{% capture c %}{{ c }}{% endcapture %}", "{% gist 1 %}", "{% comment %}{% endcomment %}", "{{", "{%", "{% raw %}"} {
+		f.Add(s)
+	}
+	fsys := liquidFixture(nil)
+	site, _ := ReadSiteConfig(fsys)
+	cfg := newLoadConfig(LoadOptions{Site: site})
+	f.Fuzz(func(t *testing.T, body string) {
+		if len(body) > 4096 {
+			return
+		}
+		data := []byte("---\ntitle: x\n---\n" + body)
+		p, prob := parsePost(candidate{path: "_posts/2020-01-05-f.md", inPosts: true}, data, cfg)
+		if p == nil || p.liquid == nil {
+			_ = prob
+			return
+		}
+		s := newLiquidSite(fsys, cfg, []*Post{p})
+		a, _ := s.renderPost(p)
+		b, _ := newLiquidSite(fsys, cfg, []*Post{p}).renderPost(p)
+		if string(a) != string(b) {
+			t.Fatalf("two renders differ: %q and %q", a, b)
+		}
+	})
+}

@@ -11,6 +11,9 @@ import (
 // are encoded; "." and ".." segments of the path are resolved. The result
 // is ASCII.
 func normalizeURL(u string) string {
+	if normalized(u) {
+		return u
+	}
 	scheme, rest, ok := strings.Cut(u, "://")
 	if !ok {
 		scheme, rest = "", u
@@ -30,7 +33,7 @@ func normalizeURL(u string) string {
 	var b strings.Builder
 	b.Grow(len(u) + 16)
 	if scheme != "" {
-		b.WriteString(strings.ToLower(scheme) + "://" + strings.ToLower(host))
+		b.WriteString(normalizeComponent(strings.ToLower(scheme), "") + "://" + normalizeComponent(strings.ToLower(host), "[]"))
 	}
 	b.WriteString(removeDotSegments(normalizeComponent(p, "/")))
 	if hasQuery {
@@ -40,6 +43,37 @@ func normalizeURL(u string) string {
 		b.WriteString("#" + normalizeComponent(fragment, "/?"))
 	}
 	return b.String()
+}
+
+// normalized reports whether normalizeURL would return u as it is, as it
+// does for most links: only unreserved characters, sub-delimiters, ':',
+// '@' and '/', no dot segment, and a lower-case scheme and host.
+func normalized(u string) bool {
+	hostEnd := 0 // the scheme and host end here; they must be lower case
+	if _, rest, ok := strings.Cut(u, "://"); ok {
+		hostEnd = len(u)
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			hostEnd = len(u) - len(rest) + j
+		}
+	}
+	for i := 0; i < len(u); i++ {
+		switch c := u[i]; {
+		case c >= 'A' && c <= 'Z' && i < hostEnd:
+			return false
+		case !unreserved(c) && strings.IndexByte("!$&'()*+,;=:@/", c) < 0:
+			return false
+		case c == '.' && i > 0 && u[i-1] == '/' && dotSegment(u[i:]):
+			return false
+		}
+	}
+	return true
+}
+
+// dotSegment reports whether s starts with a "." or ".." path segment.
+func dotSegment(s string) bool {
+	s = strings.TrimPrefix(s, ".")
+	s = strings.TrimPrefix(s, ".")
+	return s == "" || s[0] == '/'
 }
 
 // normalizeComponent encodes what a path (or, with "/?" in extra, a query
