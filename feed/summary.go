@@ -21,6 +21,33 @@ func summarize(p *Post, excerpt string, n int) string {
 	return truncateRunes(text, n)
 }
 
+// tagEnd returns the offset of the '>' that ends the tag at the start of
+// s, skipping quoted attribute values, or -1 when the tag has a shape
+// better left to the tokenizer (a quote or '<' outside a value, no end).
+func tagEnd(s string) int {
+	var quote byte
+	afterEq := false
+	for j := 1; j < len(s); j++ {
+		c := s[j]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+				afterEq = false
+			}
+		case c == '>':
+			return j
+		case (c == '"' || c == '\'') && afterEq:
+			quote = c
+		case c == '"' || c == '\'' || c == '<':
+			return -1
+		case c != ' ' && c != '\t' && c != '\n' && c != '\f':
+			afterEq = c == '='
+		}
+	}
+	return -1
+}
+
 // blockTag reports whether a tag separates words, so that its text is not
 // glued to its neighbours'.
 func blockTag(a atom.Atom) bool {
@@ -42,8 +69,52 @@ func plainText(fragment string, firstPara bool) string {
 		if t, ok := simpleFirstPara(fragment); ok {
 			return t
 		}
+	} else if t, ok := simplePlainText(fragment); ok {
+		return t
 	}
 	return plainTextTokens(fragment, firstPara)
+}
+
+// simplePlainText returns what plainText returns without firstPara,
+// without an HTML tokenizer, when fragment has the common shape that makes
+// it plain: tags without quotes, and no entity, comment, script, style,
+// CR, NUL or '<' that starts no tag.
+func simplePlainText(fragment string) (string, bool) {
+	if strings.ContainsAny(fragment, "&\r\x00") {
+		return "", false
+	}
+	var b strings.Builder
+	b.Grow(len(fragment))
+	for {
+		i := strings.IndexByte(fragment, '<')
+		if i < 0 {
+			b.WriteString(fragment)
+			break
+		}
+		b.WriteString(fragment[:i])
+		j := tagEnd(fragment[i:])
+		if j < 0 {
+			return "", false
+		}
+		tag := fragment[i+1 : i+j]
+		name := strings.TrimPrefix(tag, "/")
+		k := 0
+		for k < len(name) && (isASCIILetter(name[k]) || k > 0 && name[k] >= '0' && name[k] <= '9') {
+			k++
+		}
+		if k == 0 || k < len(name) && !strings.ContainsRune(" \t\n\f/", rune(name[k])) {
+			return "", false
+		}
+		switch a := atom.Lookup([]byte(strings.ToLower(name[:k]))); {
+		case a == atom.Script || a == atom.Style || a == atom.Textarea || a == atom.Title || a == atom.Xmp ||
+			a == atom.Iframe || a == atom.Noembed || a == atom.Noframes || a == atom.Noscript || a == atom.Plaintext:
+			return "", false // raw text elements: the tokenizer reads them differently
+		case blockTag(a):
+			b.WriteByte(' ')
+		}
+		fragment = fragment[i+j+1:]
+	}
+	return fold(b.String()), true
 }
 
 // simpleFirstPara returns what plainText returns with firstPara, without an

@@ -71,8 +71,10 @@ func FuzzPlainText(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := plainText(s, true), plainTextTokens(s, true); got != want {
-			t.Fatalf("plainText(%q) = %q, want %q", s, got, want)
+		for _, first := range []bool{true, false} {
+			if got, want := plainText(s, first), plainTextTokens(s, first); got != want {
+				t.Fatalf("plainText(%q, %v) = %q, want %q", s, first, got, want)
+			}
 		}
 	})
 }
