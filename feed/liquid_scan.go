@@ -59,7 +59,7 @@ func prepareLiquid(src string, knownTags func(string) bool, knownFilter func(str
 				break
 			}
 			end += j + 2
-			expr := src[j+2 : end]
+			expr := oneLine(src[j+2 : end])
 			if f := unknownFilter(expr, knownFilter); f != "" {
 				warns = append(warns, liquidWarning{lineAt(j), fmt.Sprintf("unknown Liquid filter %q, left as text", f)})
 				writeRaw(&b, src[j:end+2])
@@ -82,7 +82,7 @@ func prepareLiquid(src string, knownTags func(string) bool, knownFilter func(str
 			break
 		}
 		end += j + 2
-		tag := src[j : end+2]
+		tag := oneLine(src[j : end+2])
 		name, args := tagName(src[j+2 : end])
 		switch {
 		case name == "raw" || name == "comment":
@@ -98,11 +98,11 @@ func prepareLiquid(src string, knownTags func(string) bool, knownFilter func(str
 			continue
 		case !knownTags(name):
 			warns = append(warns, liquidWarning{lineAt(j), fmt.Sprintf("unknown Liquid tag %q, left as text", name)})
-			writeRaw(&b, tag)
+			writeRaw(&b, src[j:end+2])
 		case strings.Contains(args, "|") && unknownFilter(args, knownFilter) != "":
 			f := unknownFilter(args, knownFilter)
 			warns = append(warns, liquidWarning{lineAt(j), fmt.Sprintf("unknown Liquid filter %q, left as text", f)})
-			writeRaw(&b, tag)
+			writeRaw(&b, src[j:end+2])
 		default:
 			b.WriteString(tag)
 			switch name {
@@ -130,6 +130,16 @@ func prepareLiquid(src string, knownTags func(string) bool, knownFilter func(str
 		out = fillTicks(out, ticks)
 	}
 	return out, warns
+}
+
+// oneLine returns the inside of a tag or object with its line breaks as
+// spaces: Jekyll's Liquid reads "{{ x\n| f }}" as an object, the engine
+// only without the break.
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
 }
 
 // tickPlaceholder stands for a loop's source size until its end tag is
