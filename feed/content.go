@@ -37,7 +37,7 @@ func (s *Snapshot) content(p *Post, buf *htmlBuffer) ([]byte, error) {
 // with LF line endings.
 func (s *Snapshot) body(p *Post) ([]byte, error) {
 	if p.liquid != nil {
-		return p.rendered, nil
+		return p.rendered.body, nil
 	}
 	data, ok := s.bodies.get(p.Hash)
 	if !ok {

@@ -95,7 +95,7 @@ type Post struct {
 	modTime   time.Time     // file modification time at load time
 	revised   time.Time     // when this content of the post was first seen, set by WithRevisions
 	liquid    *liquidSource // front matter and body of a post whose body holds Liquid
-	rendered  []byte        // the body after Liquid, when liquid is set
+	rendered  *liquidOutput // the body and excerpt after Liquid, when liquid is set
 	notes     []Problem     // warnings about the post's file, made at parse time
 }
 

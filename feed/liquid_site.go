@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -77,7 +78,7 @@ func renderLiquidPosts(ctx context.Context, fsys fs.FS, cfg *loadConfig, posts [
 		return posts, nil
 	}
 	s := newLiquidSite(fsys, cfg, posts)
-	var out []*Post
+	var changed []*Post
 	var warns []Problem
 	for i, p := range posts {
 		if p.liquid == nil || ctx.Err() != nil {
@@ -87,19 +88,22 @@ func renderLiquidPosts(ctx context.Context, fsys fs.FS, cfg *loadConfig, posts [
 		for _, w := range pw {
 			warns = append(warns, Problem{Path: p.Path, Line: p.liquid.bodyLine + w.line - 1, Reason: w.reason + "."})
 		}
+		out := &liquidOutput{body: body, excerpt: s.renderExcerpt(p)}
 		h := sha256.New()
 		h.Write(p.liquid.fileHash[:])
 		h.Write(body)
+		h.Write([]byte("\x00excerpt\x00"))
+		h.Write(out.excerpt)
 		sum := [32]byte(h.Sum(nil))
 		if sum == p.Hash {
 			continue
 		}
-		if out == nil {
-			out = slices.Clone(posts)
+		if changed == nil {
+			changed = slices.Clone(posts)
 		}
 		c := *p
-		c.Hash, c.rendered = sum, body
-		out[i] = &c
+		c.Hash, c.rendered = sum, out
+		changed[i] = &c
 	}
 	slices.SortStableFunc(warns, func(a, b Problem) int {
 		if c := strings.Compare(a.Path, b.Path); c != 0 {
@@ -107,10 +111,68 @@ func renderLiquidPosts(ctx context.Context, fsys fs.FS, cfg *loadConfig, posts [
 		}
 		return a.Line - b.Line
 	})
-	if out == nil {
+	if changed == nil {
 		return posts, warns
 	}
-	return out, warns
+	return changed, warns
+}
+
+// liquidOutput is what the Liquid stage made of a post.
+type liquidOutput struct {
+	body    []byte // the body
+	excerpt []byte // the excerpt, rendered on its own as Jekyll does
+}
+
+// renderExcerpt renders the excerpt of p as Jekyll does: the body up to the
+// excerpt separator, with the Liquid blocks it leaves open closed and the
+// link references of the rest, through Liquid on its own, page.id ending
+// in "#excerpt" (the whole body when it holds no separator). A source that
+// does not render is returned as written.
+func (s *liquidSite) renderExcerpt(p *Post) []byte {
+	sep := p.ExcerptSeparator
+	if sep == "" {
+		sep = s.cfg.site.ExcerptSeparator
+	}
+	if sep == "" {
+		sep = defaultExcerptSeparator
+	}
+	src := string(p.liquid.body)
+	if head, tail, found := strings.Cut(src, sep); found {
+		src = string(rawExcerpt([]byte(closeLiquidBlocks(head)+sep+tail), sep))
+	}
+	page := s.page(p, p.liquid.frontMatter)
+	page["id"] = page["id"].(string) + "#excerpt"
+	out, _, err := s.renderLiquid(p, src, page)
+	if err != nil {
+		return []byte(src)
+	}
+	return []byte(out)
+}
+
+// liquidTagName matches a Liquid tag and captures its name.
+var liquidTagName = regexp.MustCompile(`(?s){%-?\s*(\w+)\s*.*?-?%}`)
+
+// closeLiquidBlocks appends to head, an excerpt cut from a body, the end
+// tags of the Liquid blocks it opens and does not close, innermost first,
+// as Jekyll's excerpt does.
+func closeLiquidBlocks(head string) string {
+	if !strings.Contains(head, "{%") {
+		return head
+	}
+	names := liquidTagName.FindAllStringSubmatch(head, -1)
+	for i := len(names) - 1; i >= 0; i-- {
+		name := names[i][1]
+		switch name {
+		case "for", "if", "unless", "case", "capture", "comment", "raw", "highlight", "tablerow":
+		default:
+			continue
+		}
+		if regexp.MustCompile(`(?s){%-?\s*end` + name + `.*?\s*-?%}`).MatchString(head) {
+			continue
+		}
+		head += "\n{% end" + name + " %}"
+	}
+	return head
 }
 
 // renderPost renders the Liquid of p; a render that fails leaves the body

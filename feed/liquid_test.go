@@ -229,3 +229,44 @@ func FuzzLiquid(f *testing.F) {
 		}
 	})
 }
+
+// TestLiquidExcerpt checks the summary of a post with Liquid: its excerpt
+// goes through Liquid on its own, with the blocks the cut leaves open
+// closed and page.id ending in #excerpt, as Jekyll renders it.
+func TestLiquidExcerpt(t *testing.T) {
+	tests := []struct{ name, body, want string }{
+		{"open block closed", "Tests {% for i in (1..3) %}\n{{ i }} in\n\n{% endfor %}\n\nRest.", "Tests 1 in 2 in 3 in"},
+		{"id of the excerpt", "id {{ page.id }}", "id /2020/02/03/liquid#excerpt"},
+		{"separator", "---\ntitle: x\nexcerpt_separator: <!--more-->\n---\nOne {{ page.title }}\n\nTwo<!--more-->Three", "One x Two"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := "---\ntitle: x\n---\n" + tt.body
+			if strings.HasPrefix(tt.body, "---") {
+				text = tt.body
+			}
+			const p = "_posts/2020-02-03-liquid.md"
+			fsys := liquidFixture(map[string]string{p: text})
+			site, _ := ReadSiteConfig(fsys)
+			site.FullContent = true
+			s, err := Load(context.Background(), fsys, LoadOptions{Site: site})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, post := range s.AllPosts() {
+				if post.Path != p {
+					continue
+				}
+				it, err := s.item(post, new(htmlBuffer))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if it.summary != tt.want {
+					t.Errorf("summary %q, want %q", it.summary, tt.want)
+				}
+				return
+			}
+			t.Fatal("post not loaded")
+		})
+	}
+}

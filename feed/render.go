@@ -25,7 +25,13 @@ func (s *Snapshot) item(p *Post, buf *htmlBuffer) (*item, error) {
 	content := cleanText(newResolver(p.URL, s.Site.URL).absolute(body))
 	excerpt := content
 	if strings.TrimSpace(p.Description) == "" {
-		if cut := rawExcerpt(raw, s.excerptSeparator(p)); len(cut) < len(raw) {
+		cut := raw
+		if p.rendered != nil {
+			cut = p.rendered.excerpt // Liquid rendered the excerpt on its own, as Jekyll does
+		} else {
+			cut = rawExcerpt(raw, s.excerptSeparator(p))
+		}
+		if p.rendered != nil || len(cut) < len(raw) {
 			html, err := renderBody(cut, p.markdown, new(htmlBuffer))
 			if err != nil {
 				return nil, err
