@@ -15,14 +15,19 @@ import (
 
 // The Jekyll sites of ../../shared/corpus, built with Jekyll and
 // jekyll-feed, against what feedwire loads from the same files: the same
-// posts, links, ids and published instants, in the site feed and in the
-// category and tag feeds jekyll-feed writes.
+// posts, links, ids, titles (but for smartify's typography) and published
+// instants, in the site feed and in the category and tag feeds jekyll-feed
+// writes.
 
 // jekyllEntry is what the comparison reads of one Atom entry.
 type jekyllEntry struct {
-	id, link  string
-	published time.Time
+	id, link, title string
+	published       time.Time
 }
+
+// plainTitle undoes what smartify does to a title (the Markdown stage's
+// typography) and folds white space, so that titles compare as text.
+var plainTitle = strings.NewReplacer("\u2014", "---", "\u2013", "--", "\u2026", "...", "\u2018", "'", "\u2019", "'", "\u201c", `"`, "\u201d", `"`, "&amp;", "&")
 
 // jekyllSite copies the corpus site dir to a temporary folder and builds it
 // with jekyll, skipping the test when either is missing. It returns the
@@ -59,7 +64,7 @@ func readAtomEntries(t *testing.T, doc string) map[string]jekyllEntry {
 	}
 	out := map[string]jekyllEntry{}
 	for _, e := range f.Entries {
-		je := jekyllEntry{id: e.ID}
+		je := jekyllEntry{id: e.ID, title: strings.Join(strings.Fields(plainTitle.Replace(e.Title)), " ")}
 		for _, l := range e.Links {
 			if l.Rel == "" || l.Rel == "alternate" {
 				je.link = l.Href
@@ -153,6 +158,8 @@ func compareEntries(t *testing.T, file string, want, got map[string]jekyllEntry)
 			t.Errorf("%s: %s: link %s, jekyll-feed %s", file, id, g.link, w.link)
 		case !w.published.Equal(g.published):
 			t.Errorf("%s: %s: published %s, jekyll-feed %s", file, id, g.published, w.published)
+		case w.title != g.title:
+			t.Errorf("%s: %s: title %q, jekyll-feed %q", file, id, g.title, w.title)
 		default:
 			continue
 		}

@@ -80,7 +80,7 @@ func TestLoadPosts(t *testing.T) {
 		{"_posts/2022-01-09-null.md", "空值", time.Date(2022, 1, 9, 0, 0, 0, 0, time.UTC),
 			[]string{"single"}, []string{"one", "two"}, ""},
 		{"_posts/2022-01-11-notitle.md", "第一句话在这里。", time.Date(2022, 1, 11, 0, 0, 0, 0, time.UTC), nil, nil, ""},
-		{"_posts/2022-01-12-slug-title.md", "slug-title", time.Date(2022, 1, 12, 0, 0, 0, 0, time.UTC), nil, nil, ""},
+		{"_posts/2022-01-12-slug-title.md", "Slug Title", time.Date(2022, 1, 12, 0, 0, 0, 0, time.UTC), nil, nil, ""},
 		{"_posts/2022-01-13-own-permalink.md", "自定义链接", time.Date(2022, 1, 13, 0, 0, 0, 0, time.UTC),
 			[]string{"Mixed"}, nil, "https://example.org/custom/own-permalink/"},
 		{"_posts/2022-01-18-page.html", "HTML 文章", time.Date(2022, 1, 18, 0, 0, 0, 0, time.UTC), nil, nil,

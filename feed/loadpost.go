@@ -82,6 +82,7 @@ func parsePost(c candidate, data []byte, cfg *loadConfig) (*Post, *Problem) {
 		}
 		date = fileDate
 	}
+	fileSlug := slug
 	if fm.slug != "" {
 		slug = fm.slug
 	}
@@ -107,6 +108,9 @@ func parsePost(c candidate, data []byte, cfg *loadConfig) (*Post, *Problem) {
 	if post.Author == "" {
 		post.Author = cfg.site.Author
 	}
+	if !fm.hasTitle {
+		post.Title = titleizeSlug(fileSlug) // Jekyll's title for a post without one
+	}
 	if post.Title == "" {
 		post.Title = firstSentence(data[block.bodyStart:])
 	}
@@ -130,6 +134,20 @@ func parsePost(c candidate, data []byte, cfg *loadConfig) (*Post, *Problem) {
 	post.Image = absoluteURL(cfg.site.URL, fm.image)
 	post.liquid = newLiquidSource(data, block.yaml, block.bodyStart, post.Hash)
 	return post, nil
+}
+
+// titleizeSlug is Jekyll's Utils.titleize_slug: the words between
+// hyphens, each capitalized as Ruby's String#capitalize does.
+func titleizeSlug(slug string) string {
+	words := strings.Split(slug, "-")
+	for i, w := range words {
+		if w == "" {
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(w)
+		words[i] = string(unicode.ToUpper(r)) + strings.ToLower(w[n:])
+	}
+	return strings.Join(words, " ")
 }
 
 // invalidUTF8Offset returns the offset of the first byte that is not part
