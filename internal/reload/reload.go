@@ -289,7 +289,7 @@ func (l *Loop) swap(snap *feed.Snapshot, took time.Duration) error {
 	kinds := map[string]int{"site": 1, "category": len(snap.Categories()), "tag": len(snap.Tags())}
 	l.o.Observer.SnapshotLoaded(len(snap.Posts()), len(snap.Problems), kinds, took, time.Now())
 	l.o.Log.Info("posts loaded", "posts", len(snap.Posts()), "categories", len(snap.Categories()),
-		"tags", len(snap.Tags()), "problems", len(snap.Problems), "duration", took.String())
+		"tags", len(snap.Tags()), "problems", len(snap.Problems), "warnings", len(snap.Warnings), "duration", took.String())
 	if l.o.Publish != nil && prev != nil {
 		l.o.Publish(changed)
 	}
