@@ -17,7 +17,7 @@ import (
 // limits make the result the same on every machine; the time limit is a
 // safety net that only a hostile post reaches.
 const (
-	liquidMaxIterations = 1_000_000        // loop iterations, all loops together
+	liquidMaxIterations = 250_000          // loop iterations, all loops together
 	liquidMaxOutput     = 8 << 20          // bytes written by objects and loop bodies
 	liquidMaxDepth      = 16               // nested includes
 	liquidMaxTime       = 2 * time.Second  // wall time of one post's render
@@ -166,7 +166,7 @@ func (r *liquidRender) out(v any) (any, error) {
 	case string:
 		n = len(v)
 	case []any:
-		n = 16 * len(v)
+		n = 256 * len(v) // items are often pages, written whole
 	default:
 		n = 16
 	}

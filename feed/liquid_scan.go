@@ -10,7 +10,16 @@ import (
 // hasLiquid reports whether a post body holds Liquid markup: a body without
 // "{{" or "{%" skips the Liquid stage entirely.
 func hasLiquid(body []byte) bool {
-	return bytes.Contains(body, []byte("{{")) || bytes.Contains(body, []byte("{%"))
+	for i := 0; ; {
+		j := bytes.IndexByte(body[i:], '{')
+		if j < 0 || i+j+1 >= len(body) {
+			return false
+		}
+		i += j + 1
+		if c := body[i]; c == '{' || c == '%' {
+			return true
+		}
+	}
 }
 
 // liquidWarning is a Liquid construct the stage left as text, at a line of

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
@@ -84,11 +85,16 @@ func renderLiquidPosts(ctx context.Context, fsys fs.FS, cfg *loadConfig, posts [
 		if p.liquid == nil || ctx.Err() != nil {
 			continue
 		}
-		body, pw := s.renderPost(p)
+		body, pw, ok := s.renderPost(p)
 		for _, w := range pw {
 			warns = append(warns, Problem{Path: p.Path, Line: p.liquid.bodyLine + w.line - 1, Reason: w.reason + "."})
 		}
-		out := &liquidOutput{body: body, excerpt: s.renderExcerpt(p)}
+		out := &liquidOutput{body: body}
+		if ok {
+			out.excerpt = s.renderExcerpt(p)
+		} else {
+			out.excerpt = rawExcerpt(body, s.excerptSeparator(p)) // the body as written: its excerpt as written
+		}
 		h := sha256.New()
 		h.Write(p.liquid.fileHash[:])
 		h.Write(body)
@@ -129,13 +135,7 @@ type liquidOutput struct {
 // in "#excerpt" (the whole body when it holds no separator). A source that
 // does not render is returned as written.
 func (s *liquidSite) renderExcerpt(p *Post) []byte {
-	sep := p.ExcerptSeparator
-	if sep == "" {
-		sep = s.cfg.site.ExcerptSeparator
-	}
-	if sep == "" {
-		sep = defaultExcerptSeparator
-	}
+	sep := s.excerptSeparator(p)
 	src := string(p.liquid.body)
 	if head, tail, found := strings.Cut(src, sep); found {
 		src = string(rawExcerpt([]byte(closeLiquidBlocks(head)+sep+tail), sep))
@@ -147,6 +147,17 @@ func (s *liquidSite) renderExcerpt(p *Post) []byte {
 		return []byte(src)
 	}
 	return []byte(out)
+}
+
+// excerptSeparator returns the excerpt separator of p: its own, else the
+// site's, else Jekyll's default.
+func (s *liquidSite) excerptSeparator(p *Post) string {
+	for _, sep := range []string{p.ExcerptSeparator, s.cfg.site.ExcerptSeparator} {
+		if sep != "" {
+			return sep
+		}
+	}
+	return defaultExcerptSeparator
 }
 
 // liquidTagName matches a Liquid tag and captures its name.
@@ -176,14 +187,14 @@ func closeLiquidBlocks(head string) string {
 }
 
 // renderPost renders the Liquid of p; a render that fails leaves the body
-// as written, with the reason as a warning.
-func (s *liquidSite) renderPost(p *Post) ([]byte, []liquidWarning) {
+// as written, with the reason as a warning, and ok false.
+func (s *liquidSite) renderPost(p *Post) (body []byte, warns []liquidWarning, ok bool) {
 	out, warns, err := s.renderLiquid(p, string(p.liquid.body), s.page(p, p.liquid.frontMatter))
 	if err != nil {
 		reason := "Liquid not rendered, body kept as written: " + err.Error()
-		return p.liquid.body, append(warns, liquidWarning{line: 1, reason: reason})
+		return p.liquid.body, append(warns, liquidWarning{line: 1, reason: reason}), false
 	}
-	return []byte(out), warns
+	return []byte(out), warns, true
 }
 
 // newLiquidSite indexes posts for the Liquid renders of one load.
@@ -234,30 +245,57 @@ func (s *liquidSite) drop() map[string]any {
 		if _, ok := m["url"]; !ok {
 			m["url"] = strings.TrimSuffix(s.cfg.site.URL, s.baseURL)
 		}
-		posts := make([]any, len(s.posts))
-		cats, tags := map[string][]any{}, map[string][]any{}
-		for i, p := range s.posts {
-			d := s.page(p, nil)
-			posts[i] = d
-			for _, c := range p.Categories {
-				cats[c] = append(cats[c], d)
+		// The posts are made into Liquid values only when a template
+		// uses them: a site of 100,000 posts with one {{ site.title }}
+		// does not build 100,000 pages.
+		lists := &lazyValue{f: func() any {
+			posts := make([]any, len(s.posts))
+			cats, tags := map[string]any{}, map[string]any{}
+			for i, p := range s.posts {
+				d := s.page(p, nil)
+				posts[i] = d
+				for _, c := range p.Categories {
+					l, _ := cats[c].([]any)
+					cats[c] = append(l, d)
+				}
+				for _, t := range p.Tags {
+					l, _ := tags[t].([]any)
+					tags[t] = append(l, d)
+				}
 			}
-			for _, t := range p.Tags {
-				tags[t] = append(tags[t], d)
-			}
+			return map[string]any{"posts": posts, "categories": cats, "tags": tags}
+		}}
+		for _, k := range []string{"posts", "categories", "tags"} {
+			m[k] = &lazyValue{f: func() any { return lists.ToLiquid().(map[string]any)[k] }}
 		}
-		m["posts"], m["categories"], m["tags"] = posts, cats, tags
 		m["pages"], m["static_files"], m["html_pages"] = []any{}, []any{}, []any{}
 		if len(s.posts) > 0 {
 			m["time"] = s.posts[0].Date.In(s.cfg.site.Location) // the newest post, never the clock
 		} else {
 			m["time"] = time.Unix(0, 0).In(s.cfg.site.Location)
 		}
-		m["data"] = s.data()
+		m["data"] = &lazyValue{f: func() any { return s.data() }}
 		s.site = m
 	})
 	return s.site
 }
+
+// lazyValue is a Liquid value made on first use, once.
+type lazyValue struct {
+	once sync.Once
+	f    func() any
+	v    any
+}
+
+// ToLiquid returns the value, making it on the first call.
+func (l *lazyValue) ToLiquid() any {
+	l.once.Do(func() { l.v = l.f() })
+	return l.v
+}
+
+// String is the value as Liquid writes it, for a template that writes a
+// whole map holding it.
+func (l *lazyValue) String() string { return fmt.Sprint(l.ToLiquid()) }
 
 // page returns the page.* variables of p: its front matter fm, if given,
 // and what Jekyll computes.
@@ -305,11 +343,9 @@ func (d excerptDrop) ToLiquid() any {
 	return string(html)
 }
 
-// String is the excerpt, for a template that writes the whole page.
-func (d excerptDrop) String() string {
-	s, _ := d.ToLiquid().(string)
-	return s
-}
+// String is empty: a template that writes a whole page, or every post,
+// gets no excerpt in it, rather than one Markdown render per post.
+func (d excerptDrop) String() string { return "" }
 
 // data returns site.data: the YAML files of _data by name, top level only.
 func (s *liquidSite) data() map[string]any {
