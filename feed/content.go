@@ -30,14 +30,18 @@ func (s *Snapshot) content(p *Post, buf *htmlBuffer) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return renderBody(body, p.markdown, buf)
+	html, err := renderBody(body, p.markdown, buf)
+	if err != nil || p.liquid == nil {
+		return html, err
+	}
+	return p.rendered.body.restore(html), nil
 }
 
 // body returns the body of p as the Markdown stage takes it: after Liquid,
 // with LF line endings.
 func (s *Snapshot) body(p *Post) ([]byte, error) {
 	if p.liquid != nil {
-		return p.rendered.body, nil
+		return p.rendered.body.text, nil
 	}
 	data, ok := s.bodies.get(p.Hash)
 	if !ok {

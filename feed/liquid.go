@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -63,17 +64,18 @@ type liquidRender struct {
 	engine *liquid.Engine
 	budget liquidBudget
 	jekyll map[string]any // Jekyll's filters, by name
+	blocks []string       // the HTML of the highlight blocks, which the output holds as placeholders
 }
 
 // renderLiquid renders the Liquid of body, the post p's body, and returns
 // the result and the constructs left as text. An error means the body is
 // kept as written (its reason is a warning of the post).
-func (s *liquidSite) renderLiquid(p *Post, body string, page map[string]any) (out string, warns []liquidWarning, err error) {
+func (s *liquidSite) renderLiquid(p *Post, body string, page map[string]any) (out liquidText, warns []liquidWarning, err error) {
 	defer func() {
 		// The engine panics on some templates (a cycle outside a loop
 		// that spoofs forloop); the post keeps its body instead.
 		if v := recover(); v != nil {
-			out, err = "", fmt.Errorf("the Liquid engine failed: %v", v)
+			out, err = liquidText{}, fmt.Errorf("the Liquid engine failed: %v", v)
 		}
 	}()
 	r := &liquidRender{site: s, post: p, budget: liquidBudget{
@@ -88,9 +90,35 @@ func (s *liquidSite) renderLiquid(p *Post, body string, page map[string]any) (ou
 	var b strings.Builder
 	w := &limitWriter{w: &b, left: liquidMaxOutput}
 	if err := r.engine.ParseAndFRender(w, []byte(src), bindings); err != nil {
-		return "", warns, liquidError(err)
+		return liquidText{}, warns, liquidError(err)
 	}
-	return b.String(), warns, nil
+	return liquidText{text: []byte(b.String()), blocks: r.blocks}, warns, nil
+}
+
+// liquidText is Liquid output: text for the Markdown stage, whose
+// placeholders (highlightPlaceholder) stand for blocks of HTML that the
+// Markdown stage must not touch, put back after it.
+type liquidText struct {
+	text   []byte
+	blocks []string
+}
+
+// highlightPlaceholder returns the placeholder of block i: an HTML comment,
+// which Markdown passes through as it is, on its own line or inline.
+func highlightPlaceholder(i int) string {
+	return "<!--feedwire:block:" + strconv.Itoa(i) + "-->"
+}
+
+// restore returns html, rendered from t's text, with each placeholder
+// replaced by its block.
+func (t liquidText) restore(html []byte) []byte {
+	if len(t.blocks) == 0 || !bytes.Contains(html, []byte("<!--feedwire:block:")) {
+		return html
+	}
+	for i := len(t.blocks) - 1; i >= 0; i-- { // from the last, so that 1 is not found in 10
+		html = bytes.ReplaceAll(html, []byte(highlightPlaceholder(i)), []byte(t.blocks[i]))
+	}
+	return html
 }
 
 // liquidError is the reason a render failed, without the engine's prefix.

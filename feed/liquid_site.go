@@ -93,13 +93,18 @@ func renderLiquidPosts(ctx context.Context, fsys fs.FS, cfg *loadConfig, posts [
 		if ok {
 			out.excerpt = s.renderExcerpt(p)
 		} else {
-			out.excerpt = rawExcerpt(body, s.excerptSeparator(p)) // the body as written: its excerpt as written
+			out.excerpt = liquidText{text: rawExcerpt(body.text, s.excerptSeparator(p))} // the body as written: its excerpt as written
 		}
 		h := sha256.New()
 		h.Write(p.liquid.fileHash[:])
-		h.Write(body)
-		h.Write([]byte("\x00excerpt\x00"))
-		h.Write(out.excerpt)
+		for _, t := range []liquidText{out.body, out.excerpt} {
+			h.Write([]byte("\x00text\x00"))
+			h.Write(t.text)
+			for _, b := range t.blocks {
+				h.Write([]byte("\x00block\x00"))
+				h.Write([]byte(b))
+			}
+		}
 		sum := [32]byte(h.Sum(nil))
 		if sum == p.Hash {
 			continue
@@ -125,8 +130,8 @@ func renderLiquidPosts(ctx context.Context, fsys fs.FS, cfg *loadConfig, posts [
 
 // liquidOutput is what the Liquid stage made of a post.
 type liquidOutput struct {
-	body    []byte // the body
-	excerpt []byte // the excerpt, rendered on its own as Jekyll does
+	body    liquidText // the body
+	excerpt liquidText // the excerpt, rendered on its own as Jekyll does
 }
 
 // renderExcerpt renders the excerpt of p as Jekyll does: the body up to the
@@ -134,7 +139,7 @@ type liquidOutput struct {
 // link references of the rest, through Liquid on its own, page.id ending
 // in "#excerpt" (the whole body when it holds no separator). A source that
 // does not render is returned as written.
-func (s *liquidSite) renderExcerpt(p *Post) []byte {
+func (s *liquidSite) renderExcerpt(p *Post) liquidText {
 	sep := s.excerptSeparator(p)
 	src := string(p.liquid.body)
 	if head, tail, found := strings.Cut(src, sep); found {
@@ -144,9 +149,9 @@ func (s *liquidSite) renderExcerpt(p *Post) []byte {
 	page["id"] = page["id"].(string) + "#excerpt"
 	out, _, err := s.renderLiquid(p, src, page)
 	if err != nil {
-		return []byte(src)
+		return liquidText{text: []byte(src)}
 	}
-	return []byte(out)
+	return out
 }
 
 // excerptSeparator returns the excerpt separator of p: its own, else the
@@ -188,13 +193,13 @@ func closeLiquidBlocks(head string) string {
 
 // renderPost renders the Liquid of p; a render that fails leaves the body
 // as written, with the reason as a warning, and ok false.
-func (s *liquidSite) renderPost(p *Post) (body []byte, warns []liquidWarning, ok bool) {
+func (s *liquidSite) renderPost(p *Post) (body liquidText, warns []liquidWarning, ok bool) {
 	out, warns, err := s.renderLiquid(p, string(p.liquid.body), s.page(p, p.liquid.frontMatter))
 	if err != nil {
 		reason := "Liquid not rendered, body kept as written: " + err.Error()
-		return p.liquid.body, append(warns, liquidWarning{line: 1, reason: reason}), false
+		return liquidText{text: p.liquid.body}, append(warns, liquidWarning{line: 1, reason: reason}), false
 	}
-	return []byte(out), warns, true
+	return out, warns, true
 }
 
 // newLiquidSite indexes posts for the Liquid renders of one load.

@@ -113,7 +113,9 @@ func (r *liquidRender) postURL(ctx render.Context) (string, error) {
 var highlightLang = regexp.MustCompile(`^([\w+#-]+)((?:\s+\w+(?:=(?:"[^"]*"|'[^']*'|[\w.-]+))?)*)\s*$`)
 
 // highlight is Jekyll's {% highlight lang opts %} block: its content, with
-// leading and trailing line breaks removed, through highlightCode.
+// leading and trailing line breaks removed, through highlightCode. It
+// writes a placeholder that the HTML replaces after Markdown: the Markdown
+// stage would end an HTML block at a blank line of the code.
 func (r *liquidRender) highlight(ctx render.Context) (string, error) {
 	m := highlightLang.FindStringSubmatch(strings.TrimSpace(ctx.TagArgs()))
 	if m == nil {
@@ -134,5 +136,6 @@ func (r *liquidRender) highlight(ctx render.Context) (string, error) {
 			opts.MarkLines = strings.Trim(v, `"'`)
 		}
 	}
-	return highlightCode(m[1], code, opts), nil
+	r.blocks = append(r.blocks, highlightCode(m[1], code, opts))
+	return highlightPlaceholder(len(r.blocks) - 1), nil
 }

@@ -22,21 +22,24 @@ func (s *Snapshot) item(p *Post, buf *htmlBuffer) (*item, error) {
 	if err != nil {
 		return nil, err
 	}
+	if p.liquid != nil {
+		body = p.rendered.body.restore(body)
+	}
 	content := cleanText(newResolver(p.URL, s.Site.URL).absolute(body))
 	excerpt := content
 	if strings.TrimSpace(p.Description) == "" {
-		cut := raw
+		var cut liquidText
 		if p.rendered != nil {
 			cut = p.rendered.excerpt // Liquid rendered the excerpt on its own, as Jekyll does
 		} else {
-			cut = rawExcerpt(raw, s.excerptSeparator(p))
+			cut.text = rawExcerpt(raw, s.excerptSeparator(p))
 		}
-		if p.rendered != nil || len(cut) < len(raw) {
-			html, err := renderBody(cut, p.markdown, new(htmlBuffer))
+		if p.rendered != nil || len(cut.text) < len(raw) {
+			html, err := renderBody(cut.text, p.markdown, new(htmlBuffer))
 			if err != nil {
 				return nil, err
 			}
-			excerpt = string(html)
+			excerpt = string(cut.restore(html))
 		}
 	}
 	it := &item{summary: cleanText(summarize(p, excerpt, s.Site.SummaryRunes))}
