@@ -64,6 +64,10 @@ func ReadSiteConfig(fsys fs.FS) (Site, error) {
 			site.Author = person(v)
 		case "markdown", "highlighter", "kramdown":
 			site.Markdown.read(scalar(root.Content[i]), v)
+		case "excerpt_separator":
+			site.ExcerptSeparator = scalar(v)
+		case "markdown_ext":
+			site.MarkdownExt = scalar(v)
 		}
 	}
 	site.URL = joinSiteURL(site.URL, baseURL)

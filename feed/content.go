@@ -26,6 +26,23 @@ func (s *Snapshot) Content(p *Post) ([]byte, error) {
 // content is Content rendering Markdown into buf, whose bytes it returns:
 // they are valid until buf is used again.
 func (s *Snapshot) content(p *Post, buf *htmlBuffer) ([]byte, error) {
+	body, err := s.body(p)
+	if err != nil {
+		return nil, err
+	}
+	html, err := renderBody(s.md, body, p.markdown, buf)
+	if err != nil || p.liquid == nil {
+		return html, err
+	}
+	return p.rendered.body.restore(html), nil
+}
+
+// body returns the body of p as the Markdown stage takes it: after Liquid,
+// with LF line endings.
+func (s *Snapshot) body(p *Post) ([]byte, error) {
+	if p.liquid != nil {
+		return p.rendered.body.text, nil
+	}
 	data, ok := s.bodies.get(p.Hash)
 	if !ok {
 		var err error
@@ -37,7 +54,7 @@ func (s *Snapshot) content(p *Post, buf *htmlBuffer) ([]byte, error) {
 		}
 		data = s.bodies.put(p.Hash, data)
 	}
-	return renderBody(s.md, crlfToLF(data[p.bodyStart:]), p.markdown, buf)
+	return crlfToLF(data[p.bodyStart:]), nil
 }
 
 // renderBody turns a post body into HTML, rendering Markdown with md into

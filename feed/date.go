@@ -2,6 +2,8 @@ package feed
 
 import (
 	"errors"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -40,7 +42,7 @@ const minYear = 1000
 // parseDateForms tries each accepted form in turn.
 func parseDateForms(s string, loc *time.Location) (time.Time, error) {
 	if len(s) < len(layoutDate) || s[4] != '-' || s[7] != '-' {
-		return time.Time{}, errNoDate
+		return lenientDate(s, loc)
 	}
 	if len(s) > len(layoutDate) && s[10] == 'T' {
 		if t, err := time.ParseInLocation(time.RFC3339Nano, s, time.UTC); err == nil {
@@ -61,20 +63,77 @@ func parseDateForms(s string, loc *time.Location) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, errNoDate
+	return lenientDate(s, loc)
 }
 
 // splitFileName splits a post file name (without folders) into its date,
-// slug and extension, following Jekyll's YYYY-MM-DD-slug.ext. ok is false
-// when the name has no valid date; slug is then the name without extension.
+// slug and extension, following Jekyll's YYYY-M-D-slug.ext (month and day
+// with or without a leading zero). ok is false when the name has no valid
+// date; slug is then the name without extension. Trailing dots leave the
+// slug, as in Jekyll.
 func splitFileName(name string, loc *time.Location) (date time.Time, slug, ext string, ok bool) {
 	if i := strings.LastIndexByte(name, '.'); i > 0 {
 		name, ext = name[:i], name[i:]
 	}
-	if len(name) > len(layoutDate)+1 && name[len(layoutDate)] == '-' {
-		if t, err := time.ParseInLocation(layoutDate, name[:len(layoutDate)], loc); err == nil && t.Year() >= minYear {
-			return t, name[len(layoutDate)+1:], ext, true
+	if d, rest, found := cutFileDate(name); found {
+		if t, err := time.ParseInLocation("2006-1-2", d, loc); err == nil && t.Year() >= minYear {
+			return t, strings.TrimRight(rest, "."), ext, true
 		}
 	}
-	return time.Time{}, name, ext, false
+	return time.Time{}, strings.TrimRight(name, "."), ext, false
 }
+
+// cutFileDate splits "2017-2-5-slug" into "2017-2-5" and "slug": four
+// digits, then one or two, then one or two, each followed by '-'.
+func cutFileDate(name string) (date, rest string, ok bool) {
+	i := 0
+	for n, width := range []int{4, 2, 2} {
+		start := i
+		for i < len(name) && i-start < width && name[i] >= '0' && name[i] <= '9' {
+			i++
+		}
+		if i == start || n == 0 && i-start != 4 || i >= len(name) || name[i] != '-' {
+			return "", "", false
+		}
+		i++
+	}
+	return name[:i-1], name[i:], true
+}
+
+// lenientDate reads a date the strict forms refuse the way Ruby's
+// Time.parse, which Jekyll uses, does for the common slips: a date, then an
+// optional time, then an optional offset anywhere after it, other words
+// ignored ("2023-01-29 18:30:22 2023 -0800").
+func lenientDate(s string, loc *time.Location) (time.Time, error) {
+	m := lenientDateRe.FindStringSubmatch(s)
+	if m == nil {
+		return time.Time{}, errNoDate
+	}
+	num := func(v string) int { n, _ := strconv.Atoi(v); return n }
+	zone := loc
+	if z := lenientZoneRe.FindStringSubmatch(s[len(m[0]):]); z != nil {
+		switch {
+		case z[1] == "Z" || z[1] == "UTC" || z[1] == "GMT":
+			zone = time.UTC
+		default:
+			off := (num(z[4])*60 + num(z[5])) * 60
+			if z[3] == "-" {
+				off = -off
+			}
+			zone = time.FixedZone("", off)
+			if off == 0 {
+				zone = time.UTC
+			}
+		}
+	}
+	t := time.Date(num(m[1]), time.Month(num(m[2])), num(m[3]), num(m[4]), num(m[5]), num(m[6]), 0, zone)
+	if t.Month() != time.Month(num(m[2])) || t.Day() != num(m[3]) || num(m[4]) > 23 || num(m[5]) > 59 || num(m[6]) > 60 {
+		return time.Time{}, errNoDate
+	}
+	return t, nil
+}
+
+var (
+	lenientDateRe = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?`)
+	lenientZoneRe = regexp.MustCompile(`(?:^|\s)((Z|UTC|GMT)|([+-])(\d{2}):?(\d{2}))(?:\s|$)`)
+)

@@ -27,7 +27,11 @@ func TestParseDate(t *testing.T) {
 		{"29/12/2021", time.Time{}},
 		{"0001-01-01 00:00:00 +0000", time.Time{}},
 		{"0999-12-31", time.Time{}},
-		{"2021-12-29 07:52:46 +0800 extra", time.Time{}},
+		{"2021-12-29 07:52:46 +0800 extra", time.Date(2021, 12, 28, 23, 52, 46, 0, time.UTC)},
+		{"2023-01-29 18:30:22 2023 -0800", time.Date(2023, 1, 30, 2, 30, 22, 0, time.UTC)},
+		{"2017-2-5", time.Date(2017, 2, 4, 16, 0, 0, 0, time.UTC)},
+		{"2017-2-5 9:05", time.Date(2017, 2, 5, 1, 5, 0, 0, time.UTC)},
+		{"2017-2-30", time.Time{}},
 		{"2021-12-29Tgarbage", time.Time{}},
 	}
 	for _, tt := range tests {

@@ -34,10 +34,17 @@ type Site struct {
 	Permalink    string          // Jekyll permalink pattern or style name
 	Location     *time.Location  // zone for dates written without an offset
 	FullContent  bool            // publish full HTML content, not only summaries
-	SummaryRunes int             // summary length in runes
+	SummaryRunes int             // summary length in runes; 0 leaves it whole
 	WebSubHub    string          // WebSub hub URL, empty when none
 	Markdown     MarkdownOptions // how Markdown bodies become HTML (_config.yml)
+
+	ExcerptSeparator string // _config.yml excerpt_separator; empty means Jekyll's "\n\n"
+	MarkdownExt      string // _config.yml markdown_ext; empty means DefaultMarkdownExt
 }
+
+// DefaultMarkdownExt is Jekyll's markdown_ext: the extensions of the post
+// files rendered as Markdown.
+const DefaultMarkdownExt = "markdown,mkdown,mkdn,mkd,md"
 
 // Kind is the kind of a feed: the whole site, one category or one tag.
 type Kind uint8
@@ -79,15 +86,18 @@ type Post struct {
 	Lang             string    // post language, if set
 	URL              string    // absolute permalink, ASCII (percent-encoded)
 	ID               string    // permanent item ID, an ASCII IRI
-	Hash             [32]byte  // content hash: path and file bytes
+	Hash             [32]byte  // content hash: path and file bytes, and the Liquid output if any
 
-	catKeys   []string  // Fold of each of Categories, computed once at load
-	tagKeys   []string  // Fold of each of Tags
-	markdown  bool      // body is Markdown, rendered on demand
-	bodyStart int       // byte offset of the body in the file
-	size      int64     // file size at load time
-	modTime   time.Time // file modification time at load time
-	revised   time.Time // when this content of the post was first seen, set by WithRevisions
+	catKeys   []string      // Fold of each of Categories, computed once at load
+	tagKeys   []string      // Fold of each of Tags
+	markdown  bool          // body is Markdown, rendered on demand
+	bodyStart int           // byte offset of the body in the file
+	size      int64         // file size at load time
+	modTime   time.Time     // file modification time at load time
+	revised   time.Time     // when this content of the post was first seen, set by WithRevisions
+	liquid    *liquidSource // front matter and body of a post whose body holds Liquid
+	rendered  *liquidOutput // the body and excerpt after Liquid, when liquid is set
+	notes     []Problem     // warnings about the post's file, made at parse time
 }
 
 // Problem is one post that could not be loaded, or a file that looked like a

@@ -80,6 +80,7 @@ func trimLineSpace(b []byte) []byte {
 // frontMatter holds the front matter keys the loader understands.
 type frontMatter struct {
 	title            string
+	hasTitle         bool // the title key is there, even empty
 	date             string
 	dateLine         int // file line of the date key, 0 when absent
 	lastModified     string
@@ -164,7 +165,7 @@ func (fm *frontMatter) apply(pairs []*yaml.Node, firstLine int) {
 func (fm *frontMatter) set(key, text string, line int) {
 	switch key {
 	case "title":
-		fm.title = text
+		fm.title, fm.hasTitle = text, true
 	case "date":
 		fm.date = text
 		fm.dateLine = line

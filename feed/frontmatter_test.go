@@ -58,18 +58,18 @@ func TestParseFrontMatter(t *testing.T) {
 		line int // of the error, 0 when none
 	}{
 		{"scalars", "title: \"a \\\"b\\\"\"\ndate: 2021-12-29 07:52:46 +0800\nauthor: me\n",
-			frontMatter{title: `a "b"`, date: "2021-12-29 07:52:46 +0800", dateLine: 3, author: "me"}, 0},
-		{"single quoted", "title: 'it''s'\n", frontMatter{title: "it's"}, 0},
+			frontMatter{title: `a "b"`, hasTitle: true, date: "2021-12-29 07:52:46 +0800", dateLine: 3, author: "me"}, 0},
+		{"single quoted", "title: 'it''s'\n", frontMatter{title: "it's", hasTitle: true}, 0},
 		{"lists", "categories: [A, b]\ntags:\n  - x y\n  - 3\n", frontMatter{categories: []string{"A", "b"}, tags: []string{"x y", "3"}}, 0},
-		{"null and tilde", "categories: null\ntags: ~\ntitle:\n", frontMatter{}, 0},
+		{"null and tilde", "categories: null\ntags: ~\ntitle:\n", frontMatter{hasTitle: true}, 0},
 		{"published false", "published: false\n", frontMatter{unpublished: true}, 0},
 		{"published no", "published: no\n", frontMatter{unpublished: true}, 0},
 		{"author map", "author:\n  name: 甲\n  email: a@b\n", frontMatter{author: "甲"}, 0},
 		{"image map", "image:\n  path: /a.png\n", frontMatter{image: "/a.png"}, 0},
 		{"excerpt", "excerpt: e\n", frontMatter{description: "e"}, 0},
 		{"description wins", "description: d\nexcerpt: e\n", frontMatter{description: "d"}, 0},
-		{"comment", "# note\ntitle: a # not part\n", frontMatter{title: "a"}, 0},
-		{"alias", "x: &a foo\ntitle: *a\n", frontMatter{title: "foo"}, 0},
+		{"comment", "# note\ntitle: a # not part\n", frontMatter{title: "a", hasTitle: true}, 0},
+		{"alias", "x: &a foo\ntitle: *a\n", frontMatter{title: "foo", hasTitle: true}, 0},
 		{"unescaped quote", "layout: post\ntitle: \"a\"b\"\"\n", frontMatter{}, 3},
 		{"not a mapping", "- a\n- b\n", frontMatter{}, 2},
 		{"bad indentation", "title: a\n  b: c\n", frontMatter{}, 3},
@@ -209,7 +209,7 @@ func FuzzParsePost(f *testing.F) {
 	}
 	cfg := newLoadConfig(LoadOptions{Site: Site{URL: "https://example.org", Location: time.FixedZone("+0800", 8*3600)}})
 	f.Fuzz(func(t *testing.T, path string, data []byte) {
-		post, prob := parsePost(path, data, []string{"news"}, cfg)
+		post, prob := parsePost(candidate{path: path, categories: []string{"news"}, inPosts: true}, data, cfg)
 		switch {
 		case post != nil && prob != nil:
 			t.Fatal("both a post and a problem")

@@ -203,3 +203,16 @@ func (o MarkdownOptions) defaultLang() string {
 	}
 	return "plaintext"
 }
+
+// HighlightOptions are the options of a {% highlight %} block besides its
+// language.
+type HighlightOptions struct {
+	LineNumbers bool   // linenos
+	MarkLines   string // mark_lines="1 2", as written; not drawn
+}
+
+// highlightCode returns the HTML of a {% highlight lang %} block whose
+// content is code, as Jekyll writes it with Rouge: HighlightFigure.
+func highlightCode(lang, code string, opts HighlightOptions) string {
+	return HighlightFigure(lang, code, opts.LineNumbers)
+}

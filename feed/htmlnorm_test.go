@@ -19,7 +19,7 @@ func normalizeHTML(s, base string) string {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
-			return spaceAroundTags.ReplaceAllString(b.String(), "$1")
+			return strings.TrimSpace(spaceAroundTags.ReplaceAllString(b.String(), "$1"))
 		case html.TextToken:
 			text := strings.Join(asciiFields(string(z.Text())), " ")
 			if text == "" {

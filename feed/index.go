@@ -38,6 +38,7 @@ type Feed struct {
 type Snapshot struct {
 	Site     Site
 	Problems []Problem // every post that could not be loaded
+	Warnings []Problem // loaded posts with something left as written (Liquid it does not know)
 	Loaded   time.Time // the clock value the snapshot was built at
 
 	fsys        fs.FS
@@ -172,6 +173,7 @@ func (s *Snapshot) add(index map[string]*Feed, list *[]*Feed, kind Kind, names, 
 // did not change keep their validators.
 func (s *Snapshot) At(now time.Time) *Snapshot {
 	n := NewSnapshot(s.Site, s.fsys, s.all, s.Problems, now)
+	n.Warnings = s.Warnings
 	n.items, n.bodies = s.items, s.bodies
 	if len(s.tombstones) == 0 {
 		return n
@@ -305,7 +307,7 @@ func settingsHash(site Site) [32]byte {
 		loc = site.Location.String()
 	}
 	for _, v := range []string{RendererVersion, site.URL, site.Title, site.Description, site.Lang,
-		site.Author, site.Permalink, loc, site.WebSubHub, site.Markdown.key()} {
+		site.Author, site.Permalink, loc, site.WebSubHub, site.Markdown.key(), site.ExcerptSeparator, site.MarkdownExt} {
 		h.Write([]byte(v))
 		h.Write([]byte{0})
 	}

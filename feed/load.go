@@ -90,6 +90,19 @@ func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) (*Snapshot, error) 
 		return nil, err
 	}
 	posts = append(kept, posts...)
+	posts, warnings := renderLiquidPosts(ctx, fsys, cfg, posts)
+	for _, p := range posts {
+		warnings = append(warnings, p.notes...)
+	}
+	slices.SortStableFunc(warnings, func(a, b Problem) int {
+		if c := strings.Compare(a.Path, b.Path); c != 0 {
+			return c
+		}
+		return a.Line - b.Line
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("feed: load: %w", err)
+	}
 	problems = append(problems, fileProblems...)
 	slices.SortFunc(problems, func(a, b Problem) int {
 		if c := strings.Compare(a.Path, b.Path); c != 0 {
@@ -106,6 +119,7 @@ func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) (*Snapshot, error) 
 		}
 	}
 	snap := NewSnapshot(cfg.site, fsys, posts, problems, now)
+	snap.Warnings = warnings
 	if keep != nil {
 		snap.bodies = keep
 	}
@@ -119,9 +133,16 @@ func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) (*Snapshot, error) 
 
 // loadConfig is LoadOptions with defaults applied.
 type loadConfig struct {
-	site     Site
-	pattern  string
-	maxBytes int64
+	site        Site
+	pattern     string
+	maxBytes    int64
+	markdownExt []string // extensions rendered as Markdown, with the dot, lower case
+}
+
+// isMarkdown reports whether a post file with extension ext is Markdown,
+// per the site's markdown_ext (case-insensitive, as Jekyll compares them).
+func (c *loadConfig) isMarkdown(ext string) bool {
+	return slices.Contains(c.markdownExt, strings.ToLower(ext))
 }
 
 func newLoadConfig(opts LoadOptions) *loadConfig {
@@ -134,6 +155,15 @@ func newLoadConfig(opts LoadOptions) *loadConfig {
 	}
 	c.site.URL = strings.TrimRight(c.site.URL, "/")
 	c.pattern = permalinkPattern(c.site.Permalink)
+	exts := c.site.MarkdownExt
+	if exts == "" {
+		exts = DefaultMarkdownExt
+	}
+	for _, e := range strings.Split(exts, ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			c.markdownExt = append(c.markdownExt, "."+strings.ToLower(strings.TrimPrefix(e, ".")))
+		}
+	}
 	if c.maxBytes <= 0 {
 		c.maxBytes = DefaultMaxPostBytes
 	}
@@ -163,10 +193,11 @@ func findPosts(ctx context.Context, fsys fs.FS) ([]candidate, []Problem, error) 
 			}
 			return nil
 		}
-		if !isPostFile(name) {
+		c := newCandidate(p)
+		if !c.isPost(name) {
 			return nil
 		}
-		if c := newCandidate(p); c.inPosts {
+		if c.inPosts {
 			inPosts = append(inPosts, c)
 		} else {
 			all = append(all, c)
@@ -195,6 +226,23 @@ func newCandidate(p string) candidate {
 	}
 	cats := slices.DeleteFunc(slices.Clone(dirs[:i]), func(s string) bool { return s == "." })
 	return candidate{path: p, categories: cats, inPosts: true}
+}
+
+// isPost reports whether the file of c, named name, may be a post: a
+// post file (isPostFile), or in a _posts folder any file with an extension
+// but YAML, which Jekyll reads as a post when it has front matter.
+func (c candidate) isPost(name string) bool {
+	if isPostFile(name) {
+		return true
+	}
+	if !c.inPosts || name == "" || strings.ContainsRune("._#", rune(name[0])) || strings.HasSuffix(name, "~") {
+		return false
+	}
+	switch ext := strings.ToLower(path.Ext(name)); ext {
+	case "", ".", ".yml", ".yaml":
+		return false
+	}
+	return true
 }
 
 // isPostFile reports whether a file name is a post: .md, .markdown or
@@ -277,7 +325,7 @@ func loadFile(fsys fs.FS, c candidate, cfg *loadConfig, buf []byte, old *reuse, 
 	if p := old.sameContent(c.path, data, size, modTime); p != nil {
 		return p, nil, data[:0]
 	}
-	post, prob := parsePost(c.path, data, c.categories, cfg)
+	post, prob := parsePost(c, data, cfg)
 	if post != nil && keep != nil {
 		keep.put(post.Hash, bytes.Clone(data))
 	}

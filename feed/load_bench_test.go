@@ -21,7 +21,7 @@ func BenchmarkParsePost(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if p, prob := parsePost("_posts/2021-12-29-zhuzhou-finance.md", data, nil, cfg); p == nil {
+		if p, prob := parsePost(candidate{path: "_posts/2021-12-29-zhuzhou-finance.md", inPosts: true}, data, cfg); p == nil {
 			b.Fatal(prob)
 		}
 	}

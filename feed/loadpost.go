@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -19,9 +20,17 @@ const titleRunes = 60
 // the categories from the folders above _posts. It returns a nil Post and a
 // Problem for a file that is not a valid post, and nil for both when the post
 // is valid but left out (published: false). It never panics.
-func parsePost(p string, data []byte, folderCats []string, cfg *loadConfig) (*Post, *Problem) {
+func parsePost(c candidate, data []byte, cfg *loadConfig) (*Post, *Problem) {
+	p, folderCats := c.path, c.categories
 	problem := func(line int, format string, args ...any) (*Post, *Problem) {
 		return nil, &Problem{Path: p, Line: line, Reason: fmt.Sprintf(format, args...)}
+	}
+	if !isPostFile(path.Base(p)) && !cfg.isMarkdown(path.Ext(p)) {
+		// Another file of _posts: a post when Jekyll's reader takes it,
+		// dated by its name and text; else left out, as Jekyll does.
+		if _, _, _, dated := splitFileName(path.Base(p), time.UTC); !dated || bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
+			return nil, nil
+		}
 	}
 	if bytes.IndexByte(data, 0) >= 0 {
 		return problem(0, "binary file (it holds NUL bytes), not a post.")
@@ -31,8 +40,20 @@ func parsePost(p string, data []byte, folderCats []string, cfg *loadConfig) (*Po
 		return problem(1+bytes.Count(data[:off], []byte{'\n'}),
 			"text is not valid UTF-8 (byte %d); convert the file to UTF-8.", off)
 	}
+	loc := cfg.site.Location
+	fileDate, slug, ext, hasFileDate := splitFileName(path.Base(p), loc)
+	isMarkdown := cfg.isMarkdown(ext)
+	outputExt := ".html"
+	if !isMarkdown && !strings.EqualFold(ext, ".html") && !strings.EqualFold(ext, ".htm") {
+		outputExt = ext // no converter: Jekyll publishes the file as it is, under its own extension
+	}
+	var notes []Problem
 	block, err := splitFrontMatter(data)
 	switch {
+	case errors.Is(err, errNoFrontMatter) && c.inPosts && hasFileDate:
+		// Jekyll publishes a dated file of _posts without front matter.
+		block = frontMatterBlock{}
+		notes = append(notes, Problem{Path: p, Line: 1, Reason: "no front matter: published with the date and slug of its file name, as Jekyll does."})
 	case errors.Is(err, errNoFrontMatter):
 		return problem(1, "no front matter: a post starts with a --- line.")
 	case err != nil:
@@ -50,8 +71,6 @@ func parsePost(p string, data []byte, folderCats []string, cfg *loadConfig) (*Po
 		return nil, nil
 	}
 
-	loc := cfg.site.Location
-	fileDate, slug, ext, hasFileDate := splitFileName(path.Base(p), loc)
 	date, dateErr := parseDate(fm.date, loc)
 	if dateErr != nil {
 		if !hasFileDate {
@@ -63,6 +82,7 @@ func parsePost(p string, data []byte, folderCats []string, cfg *loadConfig) (*Po
 		}
 		date = fileDate
 	}
+	fileSlug := slug
 	if fm.slug != "" {
 		slug = fm.slug
 	}
@@ -78,7 +98,8 @@ func parsePost(p string, data []byte, folderCats []string, cfg *loadConfig) (*Po
 		ExcerptSeparator: fm.excerptSeparator,
 		Lang:             fm.lang,
 		Hash:             contentHash(p, data),
-		markdown:         !strings.EqualFold(ext, ".html"),
+		markdown:         isMarkdown,
+		notes:            notes,
 		bodyStart:        block.bodyStart,
 	}
 	if t, err := parseDate(fm.lastModified, loc); err == nil && t.After(date) {
@@ -86,6 +107,9 @@ func parsePost(p string, data []byte, folderCats []string, cfg *loadConfig) (*Po
 	}
 	if post.Author == "" {
 		post.Author = cfg.site.Author
+	}
+	if !fm.hasTitle {
+		post.Title = titleizeSlug(fileSlug) // Jekyll's title for a post without one
 	}
 	if post.Title == "" {
 		post.Title = firstSentence(data[block.bodyStart:])
@@ -101,11 +125,29 @@ func parsePost(p string, data []byte, folderCats []string, cfg *loadConfig) (*Po
 	if fm.permalink != "" {
 		pattern = permalinkPattern(fm.permalink)
 	}
-	urlPath := expandPermalink(pattern, urlParts{categories: post.Categories, date: date, slug: slug, outputExt: ".html"})
-	post.URL = cfg.site.URL + escapePath(urlPath)
-	post.ID = cfg.site.URL + escapePath(postID(urlPath, slug))
+	// The permalink's date is the site's wall clock, whatever offset the
+	// post was written with; URL and ID are normalized as jekyll-feed's
+	// absolute_url writes them.
+	urlPath := expandPermalink(pattern, urlParts{categories: post.Categories, date: date.In(loc), slug: slug, outputExt: outputExt})
+	post.URL = normalizeURL(cfg.site.URL + urlPath)
+	post.ID = normalizeURL(cfg.site.URL + postID(urlPath, slug))
 	post.Image = absoluteURL(cfg.site.URL, fm.image)
+	post.liquid = newLiquidSource(data, block.yaml, block.bodyStart, post.Hash)
 	return post, nil
+}
+
+// titleizeSlug is Jekyll's Utils.titleize_slug: the words between
+// hyphens, each capitalized as Ruby's String#capitalize does.
+func titleizeSlug(slug string) string {
+	words := strings.Split(slug, "-")
+	for i, w := range words {
+		if w == "" {
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(w)
+		words[i] = string(unicode.ToUpper(r)) + strings.ToLower(w[n:])
+	}
+	return strings.Join(words, " ")
 }
 
 // invalidUTF8Offset returns the offset of the first byte that is not part

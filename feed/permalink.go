@@ -36,9 +36,10 @@ type urlParts struct {
 	outputExt  string    // ".html"
 }
 
-// expandPermalink fills the Jekyll placeholders of pattern and returns the
-// unescaped URL path, cleaned as Jekyll does: no empty or dot segments, a
-// leading slash, a trailing slash kept.
+// expandPermalink fills the Jekyll placeholders of pattern, each value
+// escaped as Jekyll's URL.escape_path does (the pattern's own text is
+// not), and returns the URL path cleaned as Jekyll does: no empty or dot
+// segments, a leading slash, a trailing slash kept.
 func expandPermalink(pattern string, u urlParts) string {
 	var b strings.Builder
 	for i := 0; i < len(pattern); {
@@ -58,7 +59,7 @@ func expandPermalink(pattern string, u urlParts) string {
 			i++
 			continue
 		}
-		b.WriteString(val)
+		b.WriteString(escapePath(val))
 		i += 1 + len(name)
 	}
 	return cleanURLPath(b.String())

@@ -13,12 +13,12 @@ func TestExpandPermalink(t *testing.T) {
 		outputExt:  ".html",
 	}
 	tests := []struct{ pattern, want string }{
-		{permalinkPattern("date"), "/techweb/foo bar/2021/03/07/Hello-World!.html"},
-		{permalinkPattern(""), "/techweb/foo bar/2021/03/07/Hello-World!.html"},
-		{permalinkPattern("pretty"), "/techweb/foo bar/2021/03/07/Hello-World!/"},
-		{permalinkPattern("ordinal"), "/techweb/foo bar/2021/066/Hello-World!.html"},
-		{permalinkPattern("weekdate"), "/techweb/foo bar/2021/W09/Sun/Hello-World!.html"},
-		{permalinkPattern("none"), "/techweb/foo bar/Hello-World!.html"},
+		{permalinkPattern("date"), "/techweb/foo%20bar/2021/03/07/Hello-World!.html"},
+		{permalinkPattern(""), "/techweb/foo%20bar/2021/03/07/Hello-World!.html"},
+		{permalinkPattern("pretty"), "/techweb/foo%20bar/2021/03/07/Hello-World!/"},
+		{permalinkPattern("ordinal"), "/techweb/foo%20bar/2021/066/Hello-World!.html"},
+		{permalinkPattern("weekdate"), "/techweb/foo%20bar/2021/W09/Sun/Hello-World!.html"},
+		{permalinkPattern("none"), "/techweb/foo%20bar/Hello-World!.html"},
 		{"/:year/:i_month/:i_day/:slug", "/2021/3/7/hello-world"},
 		{"/:short_year/:short_month/:long_month/:long_day/:hour:minute:second/", "/21/Mar/March/Sunday/090502/"},
 		{"blog/:title.htm", "/blog/Hello-World!.htm"},

@@ -3,6 +3,7 @@ package feed
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -13,16 +14,48 @@ func (s *Snapshot) item(p *Post, buf *htmlBuffer) (*item, error) {
 	if it, ok := s.items.get(p); ok {
 		return it, nil
 	}
-	body, err := s.content(p, buf)
+	raw, err := s.body(p)
 	if err != nil {
 		return nil, err
 	}
+	body, err := renderBody(s.md, raw, p.markdown, buf)
+	if err != nil {
+		return nil, err
+	}
+	if p.liquid != nil {
+		body = p.rendered.body.restore(body)
+	}
 	content := cleanText(newResolver(p.URL, s.Site.URL).absolute(body))
-	it := &item{summary: cleanText(summarize(p, content, s.Site.SummaryRunes))}
+	excerpt := content
+	if strings.TrimSpace(p.Description) == "" {
+		var cut liquidText
+		if p.rendered != nil {
+			cut = p.rendered.excerpt // Liquid rendered the excerpt on its own, as Jekyll does
+		} else {
+			cut.text = rawExcerpt(raw, s.excerptSeparator(p))
+		}
+		if p.rendered != nil || len(cut.text) < len(raw) {
+			html, err := renderBody(s.md, cut.text, p.markdown, new(htmlBuffer))
+			if err != nil {
+				return nil, err
+			}
+			excerpt = string(cut.restore(html))
+		}
+	}
+	it := &item{summary: cleanText(summarize(p, excerpt, s.Site.SummaryRunes))}
 	if s.Site.FullContent {
 		it.content = content
 	}
 	return s.items.put(p, it), nil
+}
+
+// excerptSeparator returns the excerpt separator of p: its own, else the
+// site's, else Jekyll's default.
+func (s *Snapshot) excerptSeparator(p *Post) string {
+	if p.ExcerptSeparator != "" {
+		return p.ExcerptSeparator
+	}
+	return s.Site.ExcerptSeparator
 }
 
 // view is what every format shows of one document: cleaned metadata, and

@@ -140,7 +140,7 @@ func TestRenderContent(t *testing.T) {
 			`<category term="湘江日报新闻">`,
 			`<link href="https://finews.example.com/img/2021/jinrong%20%E5%B0%81%E9%9D%A2.jpg" rel="enclosure" type="image/jpeg">`,
 			`<content type="html">`,
-			`<summary type="text">湘江日报记者/王小明 通讯员/李华</summary>`,
+			`<summary type="text">湘江日报记者/王小明 通讯员/李华 经济是肌体，`,
 			`xml:lang="zh-CN"`,
 		}, []string{"urn:uuid:", "tag:"}},
 		{"json", JSON, []string{
@@ -241,9 +241,9 @@ func TestRenderSummaryOnly(t *testing.T) {
 		never  string
 		want   string
 	}{
-		{RSS, "<content:encoded>", "<description>湘江日报记者/王小明 通讯员/李华</description>"},
-		{Atom, "<content", `<summary type="text">湘江日报记者/王小明 通讯员/李华</summary>`},
-		{JSON, "<strong>", `"content_html":"<p>湘江日报记者/王小明 通讯员/李华</p>"`},
+		{RSS, "<content:encoded>", "<description>湘江日报记者/王小明 通讯员/李华 经济是肌体，"},
+		{Atom, "<content", `<summary type="text">湘江日报记者/王小明 通讯员/李华 经济是肌体，`},
+		{JSON, "<strong>", `"content_html":"<p>湘江日报记者/王小明 通讯员/李华 经济是肌体，`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.format.String(), func(t *testing.T) {

@@ -73,7 +73,7 @@ func (r *reuse) sameContent(path string, data []byte, size int64, modTime time.T
 		return nil
 	}
 	p := r.byPath[path]
-	if p == nil || contentHash(path, data) != p.Hash {
+	if p == nil || contentHash(path, data) != p.fileHash() {
 		return nil
 	}
 	kept := *p
@@ -101,7 +101,7 @@ func (r *reuse) split(changed []string) (kept []*Post, problems []Problem, cands
 	postsOnly := slices.ContainsFunc(r.prev.all, func(p *Post) bool { return newCandidate(p.Path).inPosts })
 	for _, p := range slices.Sorted(maps.Keys(r.byPath)) {
 		c := newCandidate(p)
-		if !isPostFile(path.Base(p)) || hiddenPath(p) || (postsOnly && !c.inPosts) {
+		if !c.isPost(path.Base(p)) || hiddenPath(p) || (postsOnly && !c.inPosts) {
 			continue
 		}
 		c.changed = true

@@ -29,6 +29,7 @@ func (s *Snapshot) WithRevisions(revised map[[32]byte]time.Time) *Snapshot {
 		return s
 	}
 	n := NewSnapshot(s.Site, s.fsys, all, s.Problems, s.Loaded)
+	n.Warnings = s.Warnings
 	n.items, n.bodies = s.items, s.bodies // a revised post is a new *Post: its item is made again
 	if len(s.tombstones) == 0 {
 		return n

@@ -8,24 +8,44 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// defaultSummaryRunes is the summary length when Site.SummaryRunes is unset.
-const defaultSummaryRunes = 200
-
-// summarize returns the plain-text summary of a post whose HTML content is
-// content: the front-matter description, else the text before the excerpt
-// separator, else the first paragraph with text; cut at n runes.
-func summarize(p *Post, content string, n int) string {
+// summarize returns the plain-text summary of post p as jekyll-feed writes
+// it: the front-matter description, else the excerpt (excerpt is its HTML),
+// without tags and with white space folded; cut at n runes when n > 0.
+func summarize(p *Post, excerpt string, n int) string {
 	var text string
 	if strings.TrimSpace(p.Description) != "" {
 		text = plainText(p.Description, false)
-	} else if sep := p.ExcerptSeparator; sep != "" && strings.Contains(content, sep) {
-		before, _, _ := strings.Cut(content, sep)
-		text = plainText(before, false)
-	}
-	if text == "" {
-		text = plainText(content, true)
+	} else {
+		text = plainText(excerpt, false)
 	}
 	return truncateRunes(text, n)
+}
+
+// tagEnd returns the offset of the '>' that ends the tag at the start of
+// s, skipping quoted attribute values, or -1 when the tag has a shape
+// better left to the tokenizer (a quote or '<' outside a value, no end).
+func tagEnd(s string) int {
+	var quote byte
+	afterEq := false
+	for j := 1; j < len(s); j++ {
+		c := s[j]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+				afterEq = false
+			}
+		case c == '>':
+			return j
+		case (c == '"' || c == '\'') && afterEq:
+			quote = c
+		case c == '"' || c == '\'' || c == '<':
+			return -1
+		case c != ' ' && c != '\t' && c != '\n' && c != '\f':
+			afterEq = c == '='
+		}
+	}
+	return -1
 }
 
 // blockTag reports whether a tag separates words, so that its text is not
@@ -49,8 +69,52 @@ func plainText(fragment string, firstPara bool) string {
 		if t, ok := simpleFirstPara(fragment); ok {
 			return t
 		}
+	} else if t, ok := simplePlainText(fragment); ok {
+		return t
 	}
 	return plainTextTokens(fragment, firstPara)
+}
+
+// simplePlainText returns what plainText returns without firstPara,
+// without an HTML tokenizer, when fragment has the common shape that makes
+// it plain: tags without quotes, and no entity, comment, script, style,
+// CR, NUL or '<' that starts no tag.
+func simplePlainText(fragment string) (string, bool) {
+	if strings.ContainsAny(fragment, "&\r\x00") {
+		return "", false
+	}
+	var b strings.Builder
+	b.Grow(len(fragment))
+	for {
+		i := strings.IndexByte(fragment, '<')
+		if i < 0 {
+			b.WriteString(fragment)
+			break
+		}
+		b.WriteString(fragment[:i])
+		j := tagEnd(fragment[i:])
+		if j < 0 {
+			return "", false
+		}
+		tag := fragment[i+1 : i+j]
+		name := strings.TrimPrefix(tag, "/")
+		k := 0
+		for k < len(name) && (isASCIILetter(name[k]) || k > 0 && name[k] >= '0' && name[k] <= '9') {
+			k++
+		}
+		if k == 0 || k < len(name) && !strings.ContainsRune(" \t\n\f/", rune(name[k])) {
+			return "", false
+		}
+		switch a := atom.Lookup([]byte(strings.ToLower(name[:k]))); {
+		case a == atom.Script || a == atom.Style || a == atom.Textarea || a == atom.Title || a == atom.Xmp ||
+			a == atom.Iframe || a == atom.Noembed || a == atom.Noframes || a == atom.Noscript || a == atom.Plaintext:
+			return "", false // raw text elements: the tokenizer reads them differently
+		case blockTag(a):
+			b.WriteByte(' ')
+		}
+		fragment = fragment[i+j+1:]
+	}
+	return fold(b.String()), true
 }
 
 // simpleFirstPara returns what plainText returns with firstPara, without an
@@ -130,12 +194,10 @@ func fold(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// truncateRunes cuts s to at most n runes, ending with "…" when it was cut.
+// truncateRunes cuts s to at most n runes, ending with "…" when it was cut;
+// n <= 0 leaves s whole.
 func truncateRunes(s string, n int) string {
-	if n <= 0 {
-		n = defaultSummaryRunes
-	}
-	if utf8.RuneCountInString(s) <= n {
+	if n <= 0 || utf8.RuneCountInString(s) <= n {
 		return s
 	}
 	i, count := 0, 0

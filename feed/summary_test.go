@@ -6,6 +6,25 @@ import (
 	"unicode/utf8"
 )
 
+func TestRawExcerpt(t *testing.T) {
+	tests := []struct {
+		name, body, sep, want string
+	}{
+		{"first paragraph", "One\nline.\n\nTwo.\n", "", "One\nline."},
+		{"no separator: whole body", "One.\nTwo.\n", "", "One.\nTwo.\n"},
+		{"own separator", "One.\n\nTwo.\n<!--more-->\nThree.", "<!--more-->", "One.\n\nTwo.\n"},
+		{"link references kept", "See [a][x].\n\nMore.\n\n[x]: https://example.org/\n", "",
+			"See [a][x].\n\n[x]: https://example.org/"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(rawExcerpt([]byte(tt.body), tt.sep)); got != tt.want {
+				t.Errorf("rawExcerpt = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestSummarize(t *testing.T) {
 	long := strings.Repeat("金融", 150) // 300 runes, 900 bytes
 	tests := []struct {
@@ -15,19 +34,16 @@ func TestSummarize(t *testing.T) {
 		runes   int
 		want    string
 	}{
-		{"first paragraph", Post{}, "<p>第一段。</p>\n<p>第二段。</p>", 200, "第一段。"},
+		{"whole excerpt", Post{}, "<p>第一段。</p>\n<p>第二段。</p>", 200, "第一段。 第二段。"},
 		{"skips empty paragraph", Post{}, "<p> <img src=x> </p><p>正文 <b>加粗</b></p>", 200, "正文 加粗"},
 		{"no paragraph: whole text", Post{}, "纯文本\n\n第二行", 200, "纯文本 第二行"},
 		{"unclosed paragraph", Post{}, "<p>未闭合  段落", 200, "未闭合 段落"},
 		{"description wins", Post{Description: "摘要 <b>描述</b>"}, "<p>正文</p>", 200, "摘要 描述"},
 		{"blank description ignored", Post{Description: "  "}, "<p>正文</p>", 200, "正文"},
-		{"excerpt separator", Post{ExcerptSeparator: "<!--more-->"},
-			"<p>一</p><p>二</p><!--more--><p>三</p>", 200, "一 二"},
-		{"separator missing", Post{ExcerptSeparator: "<!--more-->"}, "<p>一</p><p>二</p>", 200, "一"},
 		{"entities decoded", Post{}, "<p>A&amp;B&nbsp;C &lt;D&gt;</p>", 200, "A&B C <D>"},
 		{"script and style dropped", Post{}, "<script>x()</script><style>p{}</style>正文", 200, "正文"},
 		{"cut in runes", Post{}, "<p>" + long + "</p>", 200, string([]rune(long)[:199]) + "…"},
-		{"default length", Post{}, "<p>" + long + "</p>", 0, string([]rune(long)[:199]) + "…"},
+		{"0 does not cut", Post{}, "<p>" + long + "</p>", 0, long},
 		{"short limit", Post{}, "<p>一二三四五</p>", 3, "一二…"},
 		{"exact length not cut", Post{}, "<p>一二三</p>", 3, "一二三"},
 		{"space before cut trimmed", Post{}, "<p>ab cd</p>", 4, "ab…"},
@@ -38,11 +54,8 @@ func TestSummarize(t *testing.T) {
 			if got != tt.want {
 				t.Errorf("summarize = %q, want %q", got, tt.want)
 			}
-			n := tt.runes
-			if n <= 0 {
-				n = defaultSummaryRunes
-			}
-			if c := utf8.RuneCountInString(got); c > n {
+			if n := tt.runes; n > 0 && utf8.RuneCountInString(got) > n {
+				c := utf8.RuneCountInString(got)
 				t.Errorf("summary has %d runes, more than %d", c, n)
 			}
 		})
@@ -58,8 +71,10 @@ func FuzzPlainText(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := plainText(s, true), plainTextTokens(s, true); got != want {
-			t.Fatalf("plainText(%q) = %q, want %q", s, got, want)
+		for _, first := range []bool{true, false} {
+			if got, want := plainText(s, first), plainTextTokens(s, first); got != want {
+				t.Fatalf("plainText(%q, %v) = %q, want %q", s, first, got, want)
+			}
 		}
 	})
 }

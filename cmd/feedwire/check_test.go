@@ -28,17 +28,18 @@ func TestRunCheck(t *testing.T) {
 		problems int
 		want     []string // lines of output, in order
 	}{
-		{"broken posts", site, siteConfig, 3000, 7, []string{
+		{"broken posts", site, siteConfig, 3000, 6, []string{
 			filepath.Join(site, "_posts/-202205260001-nodate.md") + `:4: no date: front matter date "+0800" is not a date and the file name (YYYY-MM-DD-slug) has none.`,
 			filepath.Join(site, "_posts/2022-01-04-gbk.md") + ":2: text is not valid UTF-8 (byte 15); convert the file to UTF-8.",
 			filepath.Join(site, "_posts/2022-01-05-badquote.md") + `:3: invalid YAML front matter: a double-quoted value ends early; write a " inside it as \".`,
 			filepath.Join(site, "_posts/2022-01-06-oversize.md") + ": file is 3662 bytes, larger than the limit of 3000 bytes.",
 			filepath.Join(site, "_posts/2022-01-15-noclose.md") + ":1: front matter opened here is never closed with a --- line.",
-			filepath.Join(site, "_posts/2022-01-16-nofm.md") + ":1: no front matter: a post starts with a --- line.",
 			filepath.Join(site, "_posts/2022-01-17-binary.md") + ": binary file (it holds NUL bytes), not a post.",
-			"22 posts, 12 categories, 9 tags, 7 problems",
+			"warnings:",
+			filepath.Join(site, "_posts/2022-01-16-nofm.md") + ":1: warning: no front matter: published with the date and slug of its file name, as Jekyll does.",
+			"23 posts, 12 categories, 9 tags, 6 problems, 1 warnings",
 		}},
-		{"default limit", site, siteConfig, 0, 6, nil},
+		{"default limit", site, siteConfig, 0, 5, nil},
 		{"clean", plain, feed.Site{}, 0, 0, []string{"2 posts, 1 categories, 0 tags, 0 problems"}},
 	}
 	for _, tt := range tests {
@@ -52,7 +53,7 @@ func TestRunCheck(t *testing.T) {
 				t.Errorf("%d problems, want %d", n, tt.problems)
 			}
 			lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
-			if len(lines) != tt.problems+1 {
+			if len(lines)-strings.Count(out.String(), ": warning: ")-strings.Count(out.String(), "warnings:\n") != tt.problems+1 {
 				t.Errorf("%d lines, want %d:\n%s", len(lines), tt.problems+1, out.String())
 			}
 			for i, want := range tt.want {
@@ -89,7 +90,7 @@ func TestCheckCommand(t *testing.T) {
 		message string // the error line, for exit code 2
 	}{
 		{"clean", []string{clean}, nil, 0, "2 posts, 1 categories, 0 tags, 0 problems", ""},
-		{"broken", []string{broken}, nil, 1, "23 posts, 12 categories, 9 tags, 6 problems", ""},
+		{"broken", []string{broken}, nil, 1, "24 posts, 12 categories, 9 tags, 5 problems, 1 warnings", ""},
 		{"folder from the variable", nil, map[string]string{"POSTS_DIR": clean}, 0, "2 posts, 1 categories, 0 tags, 0 problems", ""},
 		{"empty", []string{empty}, nil, 1, "no posts found in " + empty, ""},
 		{"missing", []string{missing}, nil, 2, "", "posts folder " + missing + " does not exist"},
@@ -126,8 +127,8 @@ func TestCheckJSON(t *testing.T) {
 		posts    int
 		errLine  string
 	}{
-		{"broken", []string{"--json", broken}, 1, 6, 23, ""},
-		{"flag after the folder", []string{broken, "--json"}, 1, 6, 23, ""},
+		{"broken", []string{"--json", broken}, 1, 5, 24, ""},
+		{"flag after the folder", []string{broken, "--json"}, 1, 5, 24, ""},
 		{"clean", []string{"-json", filepath.Join("..", "..", "feed", "testdata", "plain")}, 0, 0, 2, ""},
 		{"missing", []string{"--json", "/nonexistent/feedwire"}, 2, 0, 0, "posts folder /nonexistent/feedwire does not exist"},
 	}
@@ -156,6 +157,12 @@ func TestCheckJSON(t *testing.T) {
 						t.Errorf("problem without path or reason: %s", sc.Text())
 					}
 					problems = append(problems, p)
+				case "warning":
+					var p checkProblem
+					json.Unmarshal(sc.Bytes(), &p)
+					if p.Path == "" || p.Reason == "" {
+						t.Errorf("warning without path or reason: %s", sc.Text())
+					}
 				case "summary":
 					summary = &checkSummary{}
 					json.Unmarshal(sc.Bytes(), summary)

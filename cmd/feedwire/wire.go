@@ -107,6 +107,11 @@ func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded fu
 		}
 		o.Hub = d.builtinHub
 	}
+	jf, err := jekyllFeedURLs(cfg)
+	if err != nil {
+		return nil, err
+	}
+	o.JekyllFeed = jf
 	d.server = server.New(o)
 	if cfg.Stats == statsMetrics {
 		d.stats = d.server.StatsHandler()

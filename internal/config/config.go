@@ -29,8 +29,9 @@ type Config struct {
 	Timezone        string   `envconfig:"TIMEZONE" desc:"IANA zone for dates without an offset (default: _config.yml timezone, else UTC)"`
 	Permalink       string   `envconfig:"PERMALINK" desc:"Jekyll permalink pattern or style (default: _config.yml permalink, else date)"`
 	MaxPostBytes    ByteSize `envconfig:"MAX_POST_BYTES" default:"4MiB" desc:"largest post file read (bytes; units KB, MB = 1000^n, KiB, MiB = 1024^n)"`
-	SummaryRunes    int      `envconfig:"SUMMARY_RUNES" default:"200" desc:"summary length in runes"`
+	SummaryRunes    int      `envconfig:"SUMMARY_RUNES" default:"0" desc:"longest summary in runes; 0 keeps the whole excerpt, as jekyll-feed does"`
 	FullContent     bool     `envconfig:"FULL_CONTENT" default:"true" desc:"publish full HTML content, not only summaries"`
+	JekyllFeedURLs  string   `envconfig:"JEKYLL_FEED_URLS" default:"auto" desc:"answer jekyll-feed's paths too: auto (when _config.yml lists jekyll-feed), on or off"`
 
 	FeedLimit       int           `envconfig:"FEED_LIMIT" default:"20" desc:"items per feed when ?limit is absent"`
 	MaxLimit        int           `envconfig:"MAX_LIMIT" default:"100" desc:"largest ?limit accepted"`

@@ -53,7 +53,8 @@ var wants = map[string]string{
 	"PERMALINK":          wantPermalink,
 	"MAX_POST_BYTES":     wantByteSize + ", at least 1",
 	"MEMORY_CACHE_BYTES": wantByteSize,
-	"SUMMARY_RUNES":      "a whole number of runes, at least 1",
+	"SUMMARY_RUNES":      "a whole number of runes, 0 (not cut) or more",
+	"JEKYLL_FEED_URLS":   "auto, on or off",
 	"FEED_LIMIT":         "a whole number of items, at least 1",
 	"MAX_LIMIT":          "a whole number of items, at least FEEDWIRE_FEED_LIMIT",
 	"MAX_AGE":            "a whole number of seconds, 0 or more",
@@ -134,8 +135,10 @@ func (c Config) Validate() error {
 		return bad("MAX_POST_BYTES", c.MaxPostBytes)
 	case c.MemoryCacheBytes < 0:
 		return bad("MEMORY_CACHE_BYTES", c.MemoryCacheBytes)
-	case c.SummaryRunes < 1:
+	case c.SummaryRunes < 0:
 		return bad("SUMMARY_RUNES", c.SummaryRunes)
+	case c.JekyllFeedURLs != "auto" && c.JekyllFeedURLs != "on" && c.JekyllFeedURLs != "off":
+		return bad("JEKYLL_FEED_URLS", c.JekyllFeedURLs)
 	case c.FeedLimit < 1:
 		return bad("FEED_LIMIT", c.FeedLimit)
 	case c.MaxLimit < c.FeedLimit:

@@ -112,7 +112,7 @@ func TestReloadLogsOneLine(t *testing.T) {
 		}, "posts reloaded", slog.LevelInfo,
 			map[string]string{"posts": "2", "added": "0", "problems": "2", "problems_new": "1", "problems_fixed": "0"}, 1},
 		{"a problem that changes", TriggerPoll, false, func() {
-			s.Write("_posts/2026-10-05-bad2.md", "no front matter\n")
+			s.Write("_posts/2026-10-05-bad2.md", "---\ntitle: never closed\n")
 		}, "posts reloaded", slog.LevelInfo,
 			map[string]string{"added": "0", "changed": "0", "removed": "0", "problems": "2", "problems_new": "1", "problems_fixed": "1"}, 1},
 		{"a problem fixed, in a full reload", TriggerSIGHUP, true, func() {

@@ -46,6 +46,18 @@ func (s *Server) Patterns() []string {
 // routes passes every route to handle. It is the only place routes are
 // declared.
 func (s *Server) routes(handle func(pattern string, h http.Handler)) {
+	var native []string
+	if s.jekyllFeed != nil {
+		taken := handle
+		handle = func(pattern string, h http.Handler) {
+			if pattern == "GET "+s.jekyllFeed.Path && validPathPattern(s.jekyllFeed.Path) {
+				return // jekyll-feed's site feed takes the path
+			}
+			native = append(native, pattern)
+			taken(pattern, h)
+		}
+		defer func() { s.jekyllFeedRoutes(s.jekyllFeed, native, taken) }()
+	}
 	handle("GET /healthz", http.HandlerFunc(s.healthz))
 	handle("GET /readyz", http.HandlerFunc(s.readyz))
 	if s.metrics != nil {

@@ -69,6 +69,9 @@ type Options struct {
 	Instrument func(pattern string, h http.Handler) http.Handler
 	// Outer wraps the whole handler, for requests no route matched too.
 	Outer func(http.Handler) http.Handler
+	// JekyllFeed, when set, makes jekyll-feed's paths answer too; its site
+	// feed path wins over a native route of the same path (/feed.xml).
+	JekyllFeed *feed.JekyllFeed
 }
 
 // Server answers HTTP requests from the current snapshot.
@@ -92,6 +95,7 @@ type Server struct {
 	hubLink       string        // Link header value naming the WebSub hub, if any
 	hub           Hub           // nil: no built-in hub
 	pages         *pages        // the HTML discovery pages
+	jekyllFeed    *feed.JekyllFeed
 }
 
 // New returns a server with no snapshot yet: it is live but not ready.
@@ -108,6 +112,7 @@ func New(o Options) *Server {
 		cacheControl: []string{"public, max-age=" + strconv.Itoa(o.MaxAge) +
 			", stale-while-revalidate=" + strconv.Itoa(o.MaxAge)},
 		accessLog:     o.AccessLog,
+		jekyllFeed:    o.JekyllFeed,
 		observeRender: o.ObserveRender,
 		metrics:       o.Metrics,
 		instrument:    o.Instrument,
