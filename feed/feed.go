@@ -15,7 +15,7 @@ import (
 // RendererVersion is mixed into every validator. Bump it whenever a change to
 // the renderers changes the bytes they produce, so that caches keyed by
 // validator never serve a document made by an older renderer.
-const RendererVersion = "2"
+const RendererVersion = "3"
 
 // ErrChanged is returned when a post's file no longer holds the bytes it held
 // when the snapshot was loaded; a reload is due.
@@ -36,6 +36,7 @@ type Site struct {
 	FullContent  bool           // publish full HTML content, not only summaries
 	SummaryRunes int            // summary length in runes
 	WebSubHub    string         // WebSub hub URL, empty when none
+	TrustHTML    bool           // publish post HTML as written, without sanitizing it
 }
 
 // Kind is the kind of a feed: the whole site, one category or one tag.

@@ -285,8 +285,12 @@ func settingsHash(site Site) [32]byte {
 	if site.Location != nil {
 		loc = site.Location.String()
 	}
+	policy := SanitizePolicyVersion
+	if site.TrustHTML {
+		policy = "trusted"
+	}
 	for _, v := range []string{RendererVersion, site.URL, site.Title, site.Description, site.Lang,
-		site.Author, site.Permalink, loc, site.WebSubHub} {
+		site.Author, site.Permalink, loc, site.WebSubHub, policy} {
 		h.Write([]byte(v))
 		h.Write([]byte{0})
 	}

@@ -33,6 +33,7 @@ type Config struct {
 	MaxPostBytes    int64  `envconfig:"MAX_POST_BYTES" default:"4194304" desc:"largest post file read, in bytes"`
 	SummaryRunes    int    `envconfig:"SUMMARY_RUNES" default:"200" desc:"summary length in runes"`
 	FullContent     bool   `envconfig:"FULL_CONTENT" default:"true" desc:"publish full HTML content, not only summaries"`
+	Sanitize        bool   `envconfig:"SANITIZE" default:"true" desc:"remove scripts, event handlers and javascript: links from post HTML (false: trust the authors)"`
 
 	FeedLimit       int           `envconfig:"FEED_LIMIT" default:"20" desc:"items per feed when ?limit is absent"`
 	MaxLimit        int           `envconfig:"MAX_LIMIT" default:"100" desc:"largest ?limit accepted"`

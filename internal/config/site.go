@@ -46,6 +46,7 @@ func (c Config) Site(fsys fs.FS) (feed.Site, error) {
 	}
 	site.FullContent = c.FullContent
 	site.SummaryRunes = c.SummaryRunes
+	site.TrustHTML = !c.Sanitize
 	return site, nil
 }
 
