@@ -70,7 +70,7 @@ func parsePost(p string, data []byte, folderCats []string, cfg *loadConfig) (*Po
 	post := &Post{
 		Path:             p,
 		Slug:             slug,
-		Title:            fm.title,
+		Title:            plainTitle(fm.title),
 		Date:             date,
 		Updated:          date,
 		Author:           fm.author,
@@ -106,6 +106,21 @@ func parsePost(p string, data []byte, folderCats []string, cfg *loadConfig) (*Po
 	post.ID = cfg.site.URL + escapePath(postID(urlPath, slug))
 	post.Image = absoluteURL(cfg.site.URL, fm.image)
 	return post, nil
+}
+
+// plainTitle returns a front-matter title as the plain text every format
+// publishes: tags removed, entities decoded, white space folded. A title
+// without a tag ('<' then '>') only has its entities decoded, so that
+// "x<y" stays as it is.
+func plainTitle(s string) string {
+	lt := strings.IndexByte(s, '<')
+	if lt < 0 || strings.IndexByte(s[lt:], '>') < 0 {
+		if strings.IndexByte(s, '&') < 0 {
+			return s
+		}
+		return html.UnescapeString(s)
+	}
+	return plainText(s, false)
 }
 
 // invalidUTF8Offset returns the offset of the first byte that is not part
