@@ -88,10 +88,12 @@ type Post struct {
 	size      int64     // file size at load time
 	modTime   time.Time // file modification time at load time
 	revised   time.Time // when this content of the post was first seen, set by WithRevisions
+	warnings  []Problem // what the loader fixed in the file to serve it
 }
 
 // Problem is one post that could not be loaded, or a file that looked like a
-// post and was not one.
+// post and was not one. A Snapshot's Warnings are Problems too: each is a
+// post served after the loader fixed something its author should fix.
 type Problem struct {
 	Path   string // slash-separated path below the posts root
 	Line   int    // 1-based line, 0 when the problem is not tied to a line

@@ -32,6 +32,7 @@ type Feed struct {
 type Snapshot struct {
 	Site     Site
 	Problems []Problem // every post that could not be loaded
+	Warnings []Problem // every post served after a fix of its file, sorted by path
 	Loaded   time.Time // the clock value the snapshot was built at
 
 	fsys        fs.FS
@@ -102,6 +103,7 @@ func NewSnapshot(site Site, fsys fs.FS, posts []*Post, problems []Problem, now t
 	}
 	visible := make([]*Post, 0, len(posts))
 	for _, p := range posts {
+		s.Warnings = append(s.Warnings, p.warnings...)
 		if p.Date.After(now) {
 			if s.nextPublish.IsZero() || p.Date.Before(s.nextPublish) {
 				s.nextPublish = p.Date
@@ -111,6 +113,7 @@ func NewSnapshot(site Site, fsys fs.FS, posts []*Post, problems []Problem, now t
 		visible = append(visible, p)
 	}
 	slices.SortFunc(visible, comparePosts)
+	slices.SortFunc(s.Warnings, compareProblems)
 
 	settings := settingsHash(site)
 	s.site = &Feed{Kind: KindSite, Posts: visible}
@@ -165,6 +168,14 @@ func (s *Snapshot) At(now time.Time) *Snapshot {
 		return n
 	}
 	return n.WithTombstones(s.tombstones)
+}
+
+// compareProblems orders problems by path, then line.
+func compareProblems(a, b Problem) int {
+	if c := strings.Compare(a.Path, b.Path); c != 0 {
+		return c
+	}
+	return a.Line - b.Line
 }
 
 // comparePosts orders posts newest first, then by path.

@@ -38,7 +38,8 @@ func parsePost(p string, data []byte, folderCats []string, cfg *loadConfig) (*Po
 	case err != nil:
 		return problem(block.openLine, "front matter opened here is never closed with a --- line.")
 	}
-	fm, err := parseFrontMatter(block.yaml, block.openLine+1)
+	src, stray := stripControls(block.yaml)
+	fm, err := parseFrontMatter(src, block.openLine+1)
 	if err != nil {
 		var ye *yamlError
 		if errors.As(err, &ye) {
@@ -105,6 +106,10 @@ func parsePost(p string, data []byte, folderCats []string, cfg *loadConfig) (*Po
 	post.URL = cfg.site.URL + escapePath(urlPath)
 	post.ID = cfg.site.URL + escapePath(postID(urlPath, slug))
 	post.Image = absoluteURL(cfg.site.URL, fm.image)
+	if stray.count > 0 {
+		line := block.openLine + 1 + bytes.Count(block.yaml[:stray.at], []byte{'\n'})
+		post.warnings = []Problem{{Path: p, Line: line, Reason: stray.reason()}}
+	}
 	return post, nil
 }
 

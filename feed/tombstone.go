@@ -65,6 +65,7 @@ func (s *Snapshot) WithTombstones(ts []Tombstone) *Snapshot {
 	n := &Snapshot{
 		Site:        s.Site,
 		Problems:    s.Problems,
+		Warnings:    s.Warnings,
 		Loaded:      s.Loaded,
 		fsys:        s.fsys,
 		all:         s.all,

@@ -39,10 +39,13 @@ func check(ctx context.Context, cfg config.Config, args []string, stdout io.Writ
 
 // runCheck loads the Jekyll site at dir with the given site settings and
 // size limit, prints every problem as "path:line: reason" (the path joined
-// to dir; ":line" left out when a problem has no line), then one summary
-// line "N posts, M categories, K tags, P problems". Future-dated posts count
-// as posts: nothing is held back. It returns the number of problems, and an
-// error only when dir cannot be read at all or ctx ends.
+// to dir; ":line" left out when a problem has no line), then, under a
+// "warnings:" line, every post served only after a fix of its file, in the
+// same form, then one summary line "N posts, M categories, K tags, P
+// problems" (", W warnings" added when there are any). Future-dated posts
+// count as posts: nothing is held back. It returns the number of problems
+// (warnings are not problems: the posts are served), and an error only when
+// dir cannot be read at all or ctx ends.
 func runCheck(ctx context.Context, dir string, site feed.Site, maxPostBytes int64, stdout io.Writer) (int, error) {
 	snap, err := feed.Load(ctx, os.DirFS(dir), feed.LoadOptions{Site: site, MaxPostBytes: maxPostBytes})
 	if err != nil {
@@ -53,8 +56,19 @@ func runCheck(ctx context.Context, dir string, site feed.Site, maxPostBytes int6
 		p.Path = filepath.Join(dir, filepath.FromSlash(p.Path))
 		fmt.Fprintln(w, p.String())
 	}
-	fmt.Fprintf(w, "%d posts, %d categories, %d tags, %d problems\n",
+	if len(snap.Warnings) > 0 {
+		fmt.Fprintln(w, "warnings:")
+		for _, p := range snap.Warnings {
+			p.Path = filepath.Join(dir, filepath.FromSlash(p.Path))
+			fmt.Fprintln(w, p.String())
+		}
+	}
+	fmt.Fprintf(w, "%d posts, %d categories, %d tags, %d problems",
 		len(snap.AllPosts()), len(snap.Categories()), len(snap.Tags()), len(snap.Problems))
+	if len(snap.Warnings) > 0 {
+		fmt.Fprintf(w, ", %d warnings", len(snap.Warnings))
+	}
+	fmt.Fprintln(w)
 	if err := w.Flush(); err != nil {
 		return len(snap.Problems), fmt.Errorf("check: write report: %w", err)
 	}

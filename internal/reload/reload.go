@@ -275,7 +275,8 @@ func (l *Loop) republish() bool {
 }
 
 // swap amends snap, makes it current, then reports it: metrics, a log
-// summary, every problem at warn, and the feeds that changed to Publish.
+// summary, every problem and warning at warn, and the feeds that changed to
+// Publish.
 func (l *Loop) swap(snap *feed.Snapshot, took time.Duration) error {
 	prev := l.target.Snapshot()
 	snap = l.o.Amend(prev, snap, time.Now())
@@ -285,6 +286,9 @@ func (l *Loop) swap(snap *feed.Snapshot, took time.Duration) error {
 	}
 	for _, p := range snap.Problems {
 		l.o.Log.Warn("broken post skipped", "path", p.Path, "line", p.Line, "reason", p.Reason)
+	}
+	for _, p := range snap.Warnings {
+		l.o.Log.Warn("post served after a fix", "path", p.Path, "line", p.Line, "reason", p.Reason)
 	}
 	kinds := map[string]int{"site": 1, "category": len(snap.Categories()), "tag": len(snap.Tags())}
 	l.o.Observer.SnapshotLoaded(len(snap.Posts()), len(snap.Problems), kinds, took, time.Now())
