@@ -9,11 +9,13 @@ import (
 	"testing"
 
 	"github.com/feedwire/feedwire/feed"
+	"github.com/feedwire/feedwire/internal/config"
 )
 
 func TestRunCheck(t *testing.T) {
 	site := filepath.Join("..", "..", "feed", "testdata", "site")
 	plain := filepath.Join("..", "..", "feed", "testdata", "plain")
+	unsafe := filepath.Join("..", "..", "feed", "testdata", "unsafe")
 	siteConfig, err := feed.ReadSiteConfig(os.DirFS(site))
 	if err != nil {
 		t.Fatal(err)
@@ -24,9 +26,10 @@ func TestRunCheck(t *testing.T) {
 		site     feed.Site
 		max      int64
 		problems int
+		lines    int      // lines of output; 0 means one a problem and the summary
 		want     []string // lines of output, in order
 	}{
-		{"broken posts", site, siteConfig, 3000, 7, []string{
+		{"broken posts", site, siteConfig, 3000, 7, 0, []string{
 			filepath.Join(site, "_posts/-202205260001-nodate.md") + `:4: no date: front matter date "+0800" is not a date and the file name (YYYY-MM-DD-slug) has none.`,
 			filepath.Join(site, "_posts/2022-01-04-gbk.md") + ":2: text is not valid UTF-8 (byte 15); convert the file to UTF-8.",
 			filepath.Join(site, "_posts/2022-01-05-badquote.md") + `:3: invalid YAML front matter: a double-quoted value ends early; write a " inside it as \".`,
@@ -36,8 +39,13 @@ func TestRunCheck(t *testing.T) {
 			filepath.Join(site, "_posts/2022-01-17-binary.md") + ": binary file (it holds NUL bytes), not a post.",
 			"22 posts, 12 categories, 9 tags, 7 problems",
 		}},
-		{"default limit", site, siteConfig, 0, 6, nil},
-		{"clean", plain, feed.Site{}, 0, 0, []string{"2 posts, 1 categories, 0 tags, 0 problems"}},
+		{"default limit", site, siteConfig, 0, 6, 0, nil},
+		{"clean", plain, feed.Site{}, 0, 0, 0, []string{"2 posts, 1 categories, 0 tags, 0 problems"}},
+		{"warnings", unsafe, feed.Site{}, 0, 0, 3, []string{
+			"warnings:",
+			filepath.Join(unsafe, "_posts/2022-03-05-control.md") + ":3: removed 2 control characters (first U+0001) from the front matter, which YAML does not allow; the post is served without them.",
+			"5 posts, 2 categories, 5 tags, 0 problems, 1 warnings",
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,8 +58,11 @@ func TestRunCheck(t *testing.T) {
 				t.Errorf("%d problems, want %d", n, tt.problems)
 			}
 			lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
-			if len(lines) != tt.problems+1 {
-				t.Errorf("%d lines, want %d:\n%s", len(lines), tt.problems+1, out.String())
+			if tt.lines == 0 {
+				tt.lines = tt.problems + 1
+			}
+			if len(lines) != tt.lines {
+				t.Errorf("%d lines, want %d:\n%s", len(lines), tt.lines, out.String())
 			}
 			for i, want := range tt.want {
 				if i < len(lines) && lines[i] != want {
@@ -60,6 +71,13 @@ func TestRunCheck(t *testing.T) {
 			}
 		})
 	}
+	t.Run("warnings keep exit code 0", func(t *testing.T) {
+		var out strings.Builder
+		code, err := check(context.Background(), config.Default(), []string{unsafe}, &out)
+		if err != nil || code != 0 || !strings.HasPrefix(out.String(), "warnings:\n") {
+			t.Errorf("exit %d, err %v, output:\n%s\nwant exit 0 and a warnings heading", code, err, out.String())
+		}
+	})
 	t.Run("missing dir", func(t *testing.T) {
 		var out strings.Builder
 		_, err := runCheck(context.Background(), filepath.Join(t.TempDir(), "none"), feed.Site{}, 0, &out)
