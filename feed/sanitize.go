@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"bytes"
 	"io"
 	"net/url"
 	"regexp"
@@ -112,36 +113,69 @@ func sanitizeHTML(s string) string {
 func alreadyClean(s string) bool {
 	z := nethtml.NewTokenizer(strings.NewReader(s))
 	for {
-		switch z.Next() {
+		tt := z.Next()
+		switch tt {
 		case nethtml.ErrorToken:
 			// A tag cut off by the end of s is left in Raw, and is no token,
 			// but a reader that puts the fragment inside markup of its own
 			// would finish it.
 			return z.Err() == io.EOF && len(z.Raw()) == 0
 		case nethtml.TextToken:
-		case nethtml.StartTagToken, nethtml.SelfClosingTagToken:
-			name, hasAttr := z.TagName()
-			switch a := atom.Lookup(name); {
-			case a == atom.A:
-				if !cleanAttrs(z, hasAttr, "href", "") {
-					return false
-				}
-			case a == atom.Img:
-				if !cleanAttrs(z, hasAttr, "src", "alt") {
-					return false
-				}
-			case !plainElement(a) || hasAttr:
-				return false
-			}
-		case nethtml.EndTagToken: // attributes of an end tag mean nothing
-			name, _ := z.TagName()
-			if a := atom.Lookup(name); a != atom.A && a != atom.Img && !plainElement(a) {
-				return false
-			}
+			continue
+		case nethtml.StartTagToken, nethtml.SelfClosingTagToken, nethtml.EndTagToken:
 		default: // comments and doctypes: the policy drops them
 			return false
 		}
+		end := tt == nethtml.EndTagToken
+		if a, ok := bareTag(z.Raw()); ok {
+			// The common case, told from the raw bytes: TagName copies them.
+			if !plainElement(a) && !(end && (a == atom.A || a == atom.Img)) {
+				return false
+			}
+			continue
+		}
+		name, hasAttr := z.TagName()
+		switch a := atom.Lookup(name); {
+		case end: // attributes of an end tag mean nothing
+			if a != atom.A && a != atom.Img && !plainElement(a) {
+				return false
+			}
+		case a == atom.A:
+			if !cleanAttrs(z, hasAttr, "href", "") {
+				return false
+			}
+		case a == atom.Img:
+			if !cleanAttrs(z, hasAttr, "src", "alt") {
+				return false
+			}
+		case !plainElement(a) || hasAttr:
+			return false
+		}
 	}
+}
+
+// bareTag returns the element of a tag written without attributes or
+// spaces (<p>, </p>, <br/>) and true, or false for any other tag.
+func bareTag(raw []byte) (atom.Atom, bool) {
+	raw = bytes.TrimPrefix(raw, []byte("</"))
+	raw = bytes.TrimPrefix(raw, []byte("<"))
+	raw = bytes.TrimSuffix(raw, []byte(">"))
+	raw = bytes.TrimSuffix(raw, []byte("/"))
+	var name [12]byte
+	if len(raw) == 0 || len(raw) > len(name) {
+		return 0, false
+	}
+	for i, c := range raw {
+		switch {
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+			name[i] = c
+		case 'A' <= c && c <= 'Z':
+			name[i] = c + 'a' - 'A'
+		default:
+			return 0, false
+		}
+	}
+	return atom.Lookup(name[:len(raw)]), true
 }
 
 // cleanAttrs reports whether the attributes of the tag z is on are url, at
