@@ -31,10 +31,11 @@ var (
 	// are the only thing a srcset names) or relative: a colon is allowed only
 	// right after one of those schemes at the start of a candidate.
 	srcsetURLs = regexp.MustCompile(`^(?:[^:]|(?:^|[\s,])(?i:https?|data):)*$`)
-	// tokens is a space-separated list of names, as class and rel hold.
-	tokens = regexp.MustCompile(`^[\p{L}\p{N}\s\-_:.]*$`)
-	// number is a width, height or span: digits, perhaps a percentage.
-	number = regexp.MustCompile(`^[0-9]+%?$`)
+	// nameList is a space-separated list of names, as class and rel hold.
+	nameList = regexp.MustCompile(`^[\p{L}\p{N}\s\-_:.]*$`)
+	// dimension is a width or height, or where a list starts: digits,
+	// perhaps a percentage.
+	dimension = regexp.MustCompile(`^[0-9]+%?$`)
 )
 
 // sanitizer is the policy of sanitizeHTML, built once: a bluemonday Policy
@@ -66,18 +67,18 @@ func newSanitizePolicy() *bluemonday.Policy {
 	p.AllowTables()
 	p.AllowStandardAttributes()
 	p.AllowAttrs("title").Globally() // any text: escaped on output, and often Chinese
-	p.AllowAttrs("class").Matching(tokens).Globally()
+	p.AllowAttrs("class").Matching(nameList).Globally()
 	p.AllowStyles("text-align").MatchingEnum("left", "right", "center", "justify").Globally()
 
 	p.AllowAttrs("href").Matching(linkURL).OnElements("a")
-	p.AllowAttrs("rel").Matching(tokens).OnElements("a")
-	p.AllowAttrs("hreflang").Matching(tokens).OnElements("a")
+	p.AllowAttrs("rel").Matching(nameList).OnElements("a")
+	p.AllowAttrs("hreflang").Matching(nameList).OnElements("a")
 	p.AllowAttrs("cite").Matching(linkURL).OnElements("blockquote", "q", "del", "ins")
 	p.AllowAttrs("datetime").OnElements("time", "del", "ins")
 
 	p.AllowAttrs("src", "alt", "sizes", "loading", "decoding").OnElements("img")
 	p.AllowAttrs("srcset").Matching(srcsetURLs).OnElements("img", "source")
-	p.AllowAttrs("width", "height").Matching(number).OnElements("img", "iframe", "video")
+	p.AllowAttrs("width", "height").Matching(dimension).OnElements("img", "iframe", "video")
 	p.AllowAttrs("sizes", "media", "type").OnElements("source")
 
 	p.AllowAttrs("src").Matching(embedURL).OnElements("iframe", "video", "audio", "source", "track")
@@ -86,7 +87,7 @@ func newSanitizePolicy() *bluemonday.Policy {
 	p.AllowAttrs("loop", "muted", "playsinline", "preload").OnElements("video", "audio")
 	p.AllowAttrs("kind", "srclang", "label", "default").OnElements("track")
 	p.AllowAttrs("open").OnElements("details")
-	p.AllowAttrs("start").Matching(number).OnElements("ol")
+	p.AllowAttrs("start").Matching(dimension).OnElements("ol")
 	return p
 }
 
