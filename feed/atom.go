@@ -82,7 +82,9 @@ func newAtomEntry(p *Post, it *item, siteAuthor string) *atomEntry {
 		Updated:   updatedOf(p).Format(time.RFC3339),
 		Published: p.Date.Format(time.RFC3339),
 		Links:     []feeds.AtomLink{{Href: cleanText(p.URL), Rel: "alternate", Type: "text/html"}},
-		Summary:   &feeds.AtomSummary{Content: it.summary, Type: "text"},
+	}
+	if it.summary != "" {
+		e.Summary = &feeds.AtomSummary{Content: it.summary, Type: "text"}
 	}
 	entry := &atomEntry{AtomEntry: e, Lang: cleanText(p.Lang)}
 	if it.content != "" {

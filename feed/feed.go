@@ -15,7 +15,7 @@ import (
 // RendererVersion is mixed into every validator. Bump it whenever a change to
 // the renderers changes the bytes they produce, so that caches keyed by
 // validator never serve a document made by an older renderer.
-const RendererVersion = "4"
+const RendererVersion = "5"
 
 // ErrChanged is returned when a post's file no longer holds the bytes it held
 // when the snapshot was loaded; a reload is due.
@@ -37,6 +37,7 @@ type Site struct {
 	SummaryRunes int             // summary length in runes; 0 leaves it whole
 	WebSubHub    string          // WebSub hub URL, empty when none
 	Markdown     MarkdownOptions // how Markdown bodies become HTML (_config.yml)
+	TrustHTML    bool            // publish post HTML as written, without sanitizing it
 
 	ExcerptSeparator string // _config.yml excerpt_separator; empty means Jekyll's "\n\n"
 	MarkdownExt      string // _config.yml markdown_ext; empty means DefaultMarkdownExt
@@ -101,7 +102,8 @@ type Post struct {
 }
 
 // Problem is one post that could not be loaded, or a file that looked like a
-// post and was not one.
+// post and was not one. A Snapshot's Warnings are Problems too: each is a
+// post served after the loader fixed something its author should fix.
 type Problem struct {
 	Path   string // slash-separated path below the posts root
 	Line   int    // 1-based line, 0 when the problem is not tied to a line

@@ -38,7 +38,7 @@ type Feed struct {
 type Snapshot struct {
 	Site     Site
 	Problems []Problem // every post that could not be loaded
-	Warnings []Problem // loaded posts with something left as written (Liquid it does not know)
+	Warnings []Problem // posts served after a fix of their file, or with something left as written (Liquid it does not know), sorted by path
 	Loaded   time.Time // the clock value the snapshot was built at
 
 	fsys        fs.FS
@@ -181,6 +181,14 @@ func (s *Snapshot) At(now time.Time) *Snapshot {
 	return n.WithTombstones(s.tombstones)
 }
 
+// compareProblems orders problems by path, then line.
+func compareProblems(a, b Problem) int {
+	if c := strings.Compare(a.Path, b.Path); c != 0 {
+		return c
+	}
+	return a.Line - b.Line
+}
+
 // comparePosts orders posts newest first, then by path.
 func comparePosts(a, b *Post) int {
 	if c := b.Date.Compare(a.Date); c != 0 {
@@ -306,8 +314,12 @@ func settingsHash(site Site) [32]byte {
 	if site.Location != nil {
 		loc = site.Location.String()
 	}
+	policy := SanitizePolicyVersion
+	if site.TrustHTML {
+		policy = "trusted"
+	}
 	for _, v := range []string{RendererVersion, site.URL, site.Title, site.Description, site.Lang,
-		site.Author, site.Permalink, loc, site.WebSubHub, site.Markdown.key(), site.ExcerptSeparator, site.MarkdownExt} {
+		site.Author, site.Permalink, loc, site.WebSubHub, site.Markdown.key(), site.ExcerptSeparator, site.MarkdownExt, policy} {
 		h.Write([]byte(v))
 		h.Write([]byte{0})
 	}

@@ -25,9 +25,9 @@ type jekyllMeta struct {
 	published       time.Time
 }
 
-// plainTitle undoes what smartify does to a title (the Markdown stage's
+// untypographic undoes what smartify does to a title (the Markdown stage's
 // typography) and folds white space, so that titles compare as text.
-var plainTitle = strings.NewReplacer("\u2014", "---", "\u2013", "--", "\u2026", "...", "\u2018", "'", "\u2019", "'", "\u201c", `"`, "\u201d", `"`, "&amp;", "&")
+var untypographic = strings.NewReplacer("\u2014", "---", "\u2013", "--", "\u2026", "...", "\u2018", "'", "\u2019", "'", "\u201c", `"`, "\u201d", `"`, "&amp;", "&")
 
 // jekyllSite copies the corpus site dir to a temporary folder and builds it
 // with jekyll, skipping the test when either is missing. It returns the
@@ -64,7 +64,7 @@ func readAtomEntries(t *testing.T, doc string) map[string]jekyllMeta {
 	}
 	out := map[string]jekyllMeta{}
 	for _, e := range f.Entries {
-		je := jekyllMeta{id: e.ID, title: strings.Join(strings.Fields(plainTitle.Replace(e.Title)), " ")}
+		je := jekyllMeta{id: e.ID, title: strings.Join(strings.Fields(untypographic.Replace(e.Title)), " ")}
 		for _, l := range e.Links {
 			if l.Rel == "" || l.Rel == "alternate" {
 				je.link = l.Href

@@ -33,7 +33,6 @@ func appendJSONItem(b []byte, ji *jsonItem) ([]byte, bool) {
 	b = appendJSONField(b, "url", it.Url)
 	b = appendJSONField(b, "external_url", it.ExternalUrl)
 	b = appendJSONField(b, "title", it.Title)
-	b = appendJSONField(b, "content_text", it.ContentText)
 	b = appendJSONField(b, "summary", it.Summary)
 	b = appendJSONField(b, "image", it.Image)
 	b = appendJSONField(b, "banner_", it.BannerImage)
@@ -69,8 +68,10 @@ func appendJSONItem(b []byte, ji *jsonItem) ([]byte, bool) {
 		}
 		b = append(b, ']')
 	}
-	b = append(b, `,"content_html":`...)
-	b = appendJSONString(b, ji.ContentHTML)
+	b = appendJSONField(b, "content_html", ji.ContentHTML)
+	if ji.ContentText != nil { // jsonItem's, which hides gorilla's
+		b = appendJSONString(append(b, `,"content_text":`...), *ji.ContentText)
+	}
 	b = appendJSONField(b, "language", ji.Language)
 	return append(b, '}'), true
 }

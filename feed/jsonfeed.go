@@ -12,12 +12,15 @@ import (
 // jsonFeedVersion is the version URL of JSON Feed 1.1.
 const jsonFeedVersion = "https://jsonfeed.org/version/1.1"
 
-// jsonItem is gorilla's JSONItem whose content_html is always present,
-// with the post's language when it has one.
+// jsonItem is gorilla's JSONItem with the post's language when it has one,
+// and content_text, shadowing gorilla's, set to "" for a post without any
+// content: JSON Feed wants content_html or content_text in every item, and
+// an empty text is all an empty post has to say.
 type jsonItem struct {
 	*feeds.JSONItem
-	ContentHTML string `json:"content_html"`
-	Language    string `json:"language,omitempty"`
+	ContentHTML string  `json:"content_html,omitempty"`
+	ContentText *string `json:"content_text,omitempty"`
+	Language    string  `json:"language,omitempty"`
 }
 
 // writeJSON writes v as compact JSON Feed 1.1, without HTML escaping. The
@@ -104,11 +107,15 @@ func newJSONItem(p *Post, it *item, siteAuthor string) *jsonItem {
 	if a := cleanText(authorOf(p, siteAuthor)); a != "" {
 		ji.Authors = []*feeds.JSONAuthor{{Name: a}}
 	}
-	content := it.content
-	if content == "" {
-		content = "<p>" + html.EscapeString(it.summary) + "</p>"
+	out := &jsonItem{JSONItem: ji, ContentHTML: it.content, Language: cleanText(p.Lang)}
+	switch {
+	case it.content != "":
+	case it.summary != "":
+		out.ContentHTML = "<p>" + html.EscapeString(it.summary) + "</p>"
+	default:
+		out.ContentText = new(string)
 	}
-	return &jsonItem{JSONItem: ji, ContentHTML: content, Language: cleanText(p.Lang)}
+	return out
 }
 
 // encodeJSON returns v as compact JSON without HTML escaping and without the

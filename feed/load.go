@@ -104,12 +104,7 @@ func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) (*Snapshot, error) 
 		return nil, fmt.Errorf("feed: load: %w", err)
 	}
 	problems = append(problems, fileProblems...)
-	slices.SortFunc(problems, func(a, b Problem) int {
-		if c := strings.Compare(a.Path, b.Path); c != 0 {
-			return c
-		}
-		return a.Line - b.Line
-	})
+	slices.SortFunc(problems, compareProblems)
 	now := opts.Now
 	if now.IsZero() {
 		for _, p := range posts {

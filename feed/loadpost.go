@@ -59,7 +59,8 @@ func parsePost(c candidate, data []byte, cfg *loadConfig) (*Post, *Problem) {
 	case err != nil:
 		return problem(block.openLine, "front matter opened here is never closed with a --- line.")
 	}
-	fm, err := parseFrontMatter(block.yaml, block.openLine+1)
+	src, stray := stripControls(block.yaml)
+	fm, err := parseFrontMatter(src, block.openLine+1)
 	if err != nil {
 		var ye *yamlError
 		if errors.As(err, &ye) {
@@ -90,7 +91,7 @@ func parsePost(c candidate, data []byte, cfg *loadConfig) (*Post, *Problem) {
 	post := &Post{
 		Path:             p,
 		Slug:             slug,
-		Title:            fm.title,
+		Title:            plainTitle(fm.title),
 		Date:             date,
 		Updated:          date,
 		Author:           fm.author,
@@ -133,6 +134,10 @@ func parsePost(c candidate, data []byte, cfg *loadConfig) (*Post, *Problem) {
 	post.ID = normalizeURL(cfg.site.URL + postID(urlPath, slug))
 	post.Image = absoluteURL(cfg.site.URL, fm.image)
 	post.liquid = newLiquidSource(data, block.yaml, block.bodyStart, post.Hash)
+	if stray.count > 0 {
+		line := block.openLine + 1 + bytes.Count(block.yaml[:stray.at], []byte{'\n'})
+		post.notes = append(post.notes, Problem{Path: p, Line: line, Reason: stray.reason()})
+	}
 	return post, nil
 }
 
@@ -148,6 +153,21 @@ func titleizeSlug(slug string) string {
 		words[i] = string(unicode.ToUpper(r)) + strings.ToLower(w[n:])
 	}
 	return strings.Join(words, " ")
+}
+
+// plainTitle returns a front-matter title as the plain text every format
+// publishes: tags removed, entities decoded, white space folded. A title
+// without a tag ('<' then '>') only has its entities decoded, so that
+// "x<y" stays as it is.
+func plainTitle(s string) string {
+	lt := strings.IndexByte(s, '<')
+	if lt < 0 || strings.IndexByte(s[lt:], '>') < 0 {
+		if strings.IndexByte(s, '&') < 0 {
+			return s
+		}
+		return html.UnescapeString(s)
+	}
+	return plainText(s, false)
 }
 
 // invalidUTF8Offset returns the offset of the first byte that is not part

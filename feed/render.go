@@ -8,8 +8,9 @@ import (
 )
 
 // item returns the processed content of p, from the snapshot's cache when it
-// holds it, rendering Markdown into buf. An unreadable or changed post file
-// is an error.
+// holds it, rendering Markdown into buf: made absolute and, unless the site
+// trusts its HTML, sanitized, once per post and not per request. An
+// unreadable or changed post file is an error.
 func (s *Snapshot) item(p *Post, buf *htmlBuffer) (*item, error) {
 	if it, ok := s.items.get(p); ok {
 		return it, nil
@@ -44,7 +45,12 @@ func (s *Snapshot) item(p *Post, buf *htmlBuffer) (*item, error) {
 	}
 	it := &item{summary: cleanText(summarize(p, excerpt, s.Site.SummaryRunes))}
 	if s.Site.FullContent {
-		it.content = content
+		if !s.Site.TrustHTML {
+			content = sanitizeHTML(content)
+		}
+		if strings.TrimSpace(content) != "" { // an empty post shows no content at all
+			it.content = content
+		}
 	}
 	return s.items.put(p, it), nil
 }

@@ -40,6 +40,7 @@ func readerSnapshots(t *testing.T) map[string]*Snapshot {
 	out := map[string]*Snapshot{
 		"fixtures":              fixtureSnapshot(t),
 		"fixtures-summary-only": buildSnapshot(t, summaryOnly, readFixtures(t, "testdata/render"), nil),
+		"unsafe":                unsafeSite(t, false),
 	}
 	for _, dir := range []string{"corpus/finews", "corpus/quirks", "examples"} {
 		root := filepath.Join(sharedDir, dir)
@@ -155,7 +156,7 @@ func TestRenderGofeed(t *testing.T) {
 							t.Fatal(err)
 						}
 						wantContent := want.content
-						if format == JSON && wantContent == "" {
+						if format == JSON && wantContent == "" && want.summary != "" {
 							wantContent = "<p>" + html.EscapeString(want.summary) + "</p>"
 						}
 						if it.Content != wantContent {

@@ -138,7 +138,7 @@ func appendRSSItem(b []byte, ri *rssItem, prefix string) encoding {
 	if it := ri.RssItem; it != nil {
 		w.element("title", it.Title)
 		w.element("link", it.Link)
-		w.element("description", it.Description)
+		w.elementOmit("description", it.Description)
 		if c := it.Content; c != nil {
 			w.start("content:encoded")
 			w.cdataShared(c.Content)

@@ -32,6 +32,7 @@ type Config struct {
 	SummaryRunes    int      `envconfig:"SUMMARY_RUNES" default:"0" desc:"longest summary in runes; 0 keeps the whole excerpt, as jekyll-feed does"`
 	FullContent     bool     `envconfig:"FULL_CONTENT" default:"true" desc:"publish full HTML content, not only summaries"`
 	JekyllFeedURLs  string   `envconfig:"JEKYLL_FEED_URLS" default:"auto" desc:"answer jekyll-feed's paths too: auto (when _config.yml lists jekyll-feed), on or off"`
+	Sanitize        bool     `envconfig:"SANITIZE" default:"true" desc:"remove scripts, event handlers and javascript: links from post HTML (false: trust the authors)"`
 
 	FeedLimit       int           `envconfig:"FEED_LIMIT" default:"20" desc:"items per feed when ?limit is absent"`
 	MaxLimit        int           `envconfig:"MAX_LIMIT" default:"100" desc:"largest ?limit accepted"`

@@ -81,6 +81,7 @@ func (c Config) site(fsys fs.FS) (site feed.Site, localURL bool, err error) {
 	}
 	site.FullContent = c.FullContent
 	site.SummaryRunes = c.SummaryRunes
+	site.TrustHTML = !c.Sanitize
 	return site, localURL, nil
 }
 

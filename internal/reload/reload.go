@@ -291,6 +291,9 @@ func (l *Loop) swap(snap *feed.Snapshot, took time.Duration) (report, error) {
 	if len(snap.AllPosts()) == 0 && (prev == nil || len(prev.AllPosts()) > 0) {
 		l.o.Log.Warn("no posts found", "dir", l.src.Dir, "problems", len(snap.Problems))
 	}
+	for _, p := range freshWarnings(prev, snap) {
+		l.o.Log.Warn("post served with a warning", "path", p.Path, "line", p.Line, "reason", p.Reason)
+	}
 	kinds := map[string]int{"site": 1, "category": len(snap.Categories()), "tag": len(snap.Tags())}
 	l.o.Observer.SnapshotLoaded(len(snap.Posts()), len(snap.Problems), kinds, took, time.Now())
 	if l.o.Publish != nil && prev != nil {

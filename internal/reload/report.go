@@ -82,3 +82,22 @@ func (r report) attrs(trigger string, took time.Duration) []any {
 		slog.Duration("duration", took),
 	}
 }
+
+// freshWarnings returns the warnings of next that prev did not have, so
+// that a post served with a warning is logged once, not at every reload.
+func freshWarnings(prev, next *feed.Snapshot) []feed.Problem {
+	if prev == nil {
+		return next.Warnings
+	}
+	had := make(map[feed.Problem]bool, len(prev.Warnings))
+	for _, p := range prev.Warnings {
+		had[p] = true
+	}
+	var fresh []feed.Problem
+	for _, p := range next.Warnings {
+		if !had[p] {
+			fresh = append(fresh, p)
+		}
+	}
+	return fresh
+}

@@ -21,8 +21,10 @@ import (
 )
 
 // hostile names and titles: html/template must escape every one of them.
+// The title's markup is written as entities: titles are plain text, so tags
+// would be stripped at load, but the text they decode to is markup again.
 const (
-	scriptTitle = `<script>console.error("title ran")</script> 株洲 & "Co"`
+	scriptTitle = `&lt;script&gt;console.error("title ran")&lt;/script&gt; 株洲 &amp; "Co"`
 	oddCategory = `a<b"c`
 	scriptTag   = `<script>alert(1)</script>`
 )
