@@ -210,3 +210,17 @@ func failFast(u *redis.UniversalOptions, timeout time.Duration) {
 		u.MaxRedirects = 3
 	}
 }
+
+// String describes where Redis is and how feedwire logs in to it, without
+// any password: for the start-up log.
+func (o RedisClientOptions) String() string {
+	where := "addrs=" + strings.Join(o.Addrs, ",")
+	if o.URL != "" {
+		where = "(unparsable URL)"
+		if opt, err := redis.ParseURL(o.URL); err == nil {
+			where = opt.Addr
+		}
+	}
+	tls := strings.HasPrefix(o.URL, "rediss://") || o.TLS || o.CAFile != "" || o.TLSServerName != ""
+	return fmt.Sprintf("%s tls=%t user=%q password_file=%q", where, tls, o.Username, o.PasswordFile)
+}

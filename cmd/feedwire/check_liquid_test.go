@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/feedwire/feedwire/feed"
+	"github.com/feedwire/feedwire/internal/check"
 	"github.com/feedwire/feedwire/internal/sitetest"
 )
 
@@ -17,7 +18,7 @@ func TestCheckListsLiquidWarnings(t *testing.T) {
 	s.Write("_posts/2026-10-01-gist.md", "---\ntitle: Gist\n---\nSee:\n\n{% gist 42 %} and {{ page.title | frobnicate }}\n")
 	s.Write("_posts/2026-10-02-fine.md", "---\ntitle: Fine\n---\n{{ page.title | upcase }}\n")
 	var out strings.Builder
-	sum, err := runCheck(context.Background(), s.Root, feed.Site{}, 0, false, &out)
+	sum, err := check.Run(context.Background(), s.Root, feed.Site{}, 0, false, &out)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/feedwire/feedwire/feed"
+	"github.com/feedwire/feedwire/internal/check"
 )
 
 func TestRunCheck(t *testing.T) {
@@ -52,7 +53,7 @@ func TestRunCheck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out strings.Builder
-			sum, err := runCheck(context.Background(), tt.dir, tt.site, tt.max, false, &out)
+			sum, err := check.Run(context.Background(), tt.dir, tt.site, tt.max, false, &out)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -81,7 +82,7 @@ func TestRunCheck(t *testing.T) {
 	})
 	t.Run("missing dir", func(t *testing.T) {
 		var out strings.Builder
-		_, err := runCheck(context.Background(), filepath.Join(t.TempDir(), "none"), feed.Site{}, 0, false, &out)
+		_, err := check.Run(context.Background(), filepath.Join(t.TempDir(), "none"), feed.Site{}, 0, false, &out)
 		if !errors.Is(err, os.ErrNotExist) || out.Len() != 0 {
 			t.Errorf("err %v, output %q; want not exist and no output", err, out.String())
 		}
@@ -154,8 +155,8 @@ func TestCheckJSON(t *testing.T) {
 			if code != tt.code {
 				t.Errorf("exit code %d, want %d", code, tt.code)
 			}
-			var problems []checkProblem
-			var summary *checkSummary
+			var problems []check.Problem
+			var summary *check.Summary
 			sc := bufio.NewScanner(strings.NewReader(stdout))
 			for sc.Scan() {
 				var kind struct{ Type, Error string }
@@ -167,20 +168,20 @@ func TestCheckJSON(t *testing.T) {
 				}
 				switch kind.Type {
 				case "problem":
-					var p checkProblem
+					var p check.Problem
 					json.Unmarshal(sc.Bytes(), &p)
 					if p.Path == "" || p.Reason == "" || !strings.HasPrefix(p.Path, broken) {
 						t.Errorf("problem without path or reason: %s", sc.Text())
 					}
 					problems = append(problems, p)
 				case "warning":
-					var p checkProblem
+					var p check.Problem
 					json.Unmarshal(sc.Bytes(), &p)
 					if p.Path == "" || p.Reason == "" {
 						t.Errorf("warning without path or reason: %s", sc.Text())
 					}
 				case "summary":
-					summary = &checkSummary{}
+					summary = &check.Summary{}
 					json.Unmarshal(sc.Bytes(), summary)
 				case "error":
 					if kind.Error != tt.errLine {

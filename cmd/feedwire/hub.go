@@ -77,28 +77,3 @@ func (t hubTopics) Content(ctx context.Context, topic string) (hub.Content, erro
 // hubStopWait bounds how long closing waits for the hub's requests to
 // callbacks in flight: a little more than one callback request may take.
 const hubStopWait = 12 * time.Second
-
-// runHub runs the built-in hub, if any, until ctx is done.
-func (d *deps) runHub(ctx context.Context) {
-	if d.builtinHub == nil {
-		return
-	}
-	d.hubDone = make(chan struct{})
-	go func() {
-		defer close(d.hubDone)
-		d.builtinHub.Run(ctx)
-	}()
-}
-
-// waitHub waits for the hub to finish what it was doing once its context
-// is done, so that its jobs are acknowledged before the Redis client goes
-// (an unacknowledged one would be delivered again by another replica).
-func (d *deps) waitHub() {
-	if d.hubDone == nil {
-		return
-	}
-	select {
-	case <-d.hubDone:
-	case <-time.After(hubStopWait):
-	}
-}

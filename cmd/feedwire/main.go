@@ -53,7 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (int, err
 		}
 		return 0, writeVersion(stdout, readBuildInfo())
 	case "check":
-		return check(ctx, args, stdout, stderr)
+		return checkCommand(ctx, args, stdout, stderr)
 	case "serve":
 	default:
 		return 2, errUsage

@@ -1,14 +1,13 @@
 package main
 
 import (
-	"context"
-	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/feedwire/feedwire/internal/config"
 	"github.com/feedwire/feedwire/internal/redistest"
 )
 
@@ -54,15 +53,17 @@ func TestStatsSettingRejected(t *testing.T) {
 		env  map[string]string
 		want string
 	}{
-		{map[string]string{"STATS": "metrics"}, "FEEDWIRE_STATS=metrics needs FEEDWIRE_METRICS_ADDR"},
+		{map[string]string{"STATS": "metrics"}, `FEEDWIRE_STATS="metrics": FEEDWIRE_METRICS_ADDR is not set`},
 		{map[string]string{"STATS": "sometimes"}, `FEEDWIRE_STATS="sometimes": want main, metrics or off`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.env["STATS"], func(t *testing.T) {
-			cfg := testConfig(t, tt.env)
-			err := serve(context.Background(), cfg, slog.New(slog.DiscardHandler), nil)
+			for k, v := range tt.env {
+				t.Setenv("FEEDWIRE_"+k, v)
+			}
+			_, err := config.FromEnv()
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("serve: %v, want an error containing %q", err, tt.want)
+				t.Fatalf("settings: %v, want an error containing %q", err, tt.want)
 			}
 		})
 	}

@@ -75,7 +75,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, h *hooks) e
 	if deps.hub != nil {
 		go deps.hub.Run(loadCtx)
 	}
-	deps.runHub(loadCtx)
+	if deps.builtinHub != nil {
+		deps.waitHub = deps.builtinHub.Start(loadCtx)
+	}
 
 	select {
 	case <-ctx.Done():

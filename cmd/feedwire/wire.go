@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -39,16 +38,13 @@ type deps struct {
 	hub            *websub.Publisher // nil without an external hub
 	builtinHub     *hub.Hub          // nil without FEEDWIRE_HUB=builtin
 	hubRedis       redis.UniversalClient
-	hubDone        chan struct{} // closed when the built-in hub's Run returns
+	waitHub        func(max time.Duration) // set when the built-in hub runs
 	loop           *reload.Loop
 }
 
 // newDeps builds everything serve needs from cfg; loaded, when not nil, is
 // called after every snapshot swap.
 func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded func()) (*deps, error) {
-	if err := checkStats(cfg); err != nil {
-		return nil, err
-	}
 	reg := prometheus.NewRegistry()
 	m := metrics.New(reg, version)
 	d := &deps{metrics: m, metricsHandler: m.Handler()}
@@ -65,8 +61,7 @@ func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded fu
 		redis.SetLogger(redisLogger{log}) // its own errors are logged, rate-limited, by package cache
 		remote = cache.NewRedis(client, cache.RedisOptions{TTL: cfg.RedisTTL, Timeout: cfg.RedisTimeout, Logger: log, Observer: obs})
 		d.remote = remote
-		log.Info("shared cache", "redis", redactRedis(cfg), "tls", redisTLS(cfg), "user", cfg.RedisUsername,
-			"password_file", cfg.RedisPasswordFile)
+		log.Info("shared cache", "redis", redisClientOptions(cfg).String())
 	}
 	d.tiered = cache.NewTiered(mem, remote, cache.TieredOptions{FillTimeout: cfg.RenderTimeout})
 	gauge := metrics.NewSubscribers(reg, subscribers.Aggregators())
@@ -92,7 +87,7 @@ func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded fu
 		Versions:      fleet.NewVersions(d.redis, cfg.RedisTTL, cfg.RedisTimeout, log),
 		Modified:      fleet.NewModified(d.redis, log),
 		Subscribers:   d.subscribers,
-		Stats:         cfg.Stats == statsMain,
+		Stats:         cfg.Stats == config.StatsMain,
 		ObserveRender: m.ObserveRender,
 		Instrument:    m.Route,
 		Outer:         m.Unmatched,
@@ -113,7 +108,7 @@ func newDeps(ctx context.Context, cfg config.Config, log *slog.Logger, loaded fu
 	}
 	o.JekyllFeed = jf
 	d.server = server.New(o)
-	if cfg.Stats == statsMetrics {
+	if cfg.Stats == config.StatsMetrics {
 		d.stats = d.server.StatsHandler()
 	}
 
@@ -147,27 +142,6 @@ func source(cfg config.Config) reload.Source {
 	return reload.Source{Dir: cfg.PostsDir, FS: example.FS(), Site: cfg.Site, MaxPostBytes: int64(cfg.MaxPostBytes)}
 }
 
-// Values of FEEDWIRE_STATS: where /stats.json is served.
-const (
-	statsMain    = "main"    // on FEEDWIRE_ADDR, with the feeds
-	statsMetrics = "metrics" // on FEEDWIRE_METRICS_ADDR, with /metrics
-	statsOff     = "off"     // nowhere; feedwire_subscribers still counts
-)
-
-// checkStats rejects a FEEDWIRE_STATS that cannot work.
-func checkStats(cfg config.Config) error {
-	switch cfg.Stats {
-	case statsMain, statsOff:
-		return nil
-	case statsMetrics:
-		if cfg.MetricsAddr == "" {
-			return fmt.Errorf("config: %s_STATS=metrics needs %s_METRICS_ADDR", config.Prefix, config.Prefix)
-		}
-		return nil
-	}
-	return fmt.Errorf("config: %s_STATS=%q: want main, metrics or off", config.Prefix, cfg.Stats)
-}
-
 // redisCheckEvery is how often the Redis tier is pinged, so that
 // feedwire_redis_up follows Redis when no request needs it.
 const redisCheckEvery = 5 * time.Second
@@ -194,14 +168,11 @@ func redisClientOptions(cfg config.Config) cache.RedisClientOptions {
 	}
 }
 
-// redisTLS reports whether cfg reaches Redis over TLS.
-func redisTLS(cfg config.Config) bool {
-	return strings.HasPrefix(cfg.RedisURL, "rediss://") || cfg.RedisTLS || cfg.RedisCAFile != "" || cfg.RedisTLSServerName != ""
-}
-
 // close releases the cache tiers.
 func (d *deps) close() {
-	d.waitHub()
+	if d.waitHub != nil {
+		d.waitHub(hubStopWait) // its last acknowledgements need the Redis client
+	}
 	d.stopCounts() // its last write needs the Redis client
 	d.tiered.Close()
 	if d.redis != nil {
@@ -218,17 +189,6 @@ type cacheObserver struct{ m *metrics.Metrics }
 func (o cacheObserver) Request(tier, result string) { o.m.CacheRequest(tier, result) }
 func (o cacheObserver) Bytes(tier string, n int64)  { o.m.SetCacheBytes(tier, n) }
 func (o cacheObserver) RedisUp(up bool)             { o.m.SetRedisUp(up) }
-
-// redactRedis describes the Redis setting without its password.
-func redactRedis(cfg config.Config) string {
-	if cfg.RedisURL == "" {
-		return "addrs=" + strings.Join(cfg.RedisAddrs, ",")
-	}
-	if opt, err := redis.ParseURL(cfg.RedisURL); err == nil {
-		return opt.Addr
-	}
-	return "(unparsable URL)"
-}
 
 // redisLogger sends go-redis's internal log lines to debug level: the cache
 // package already reports Redis failures, counted and at a bounded rate.

@@ -150,3 +150,10 @@ func (c Config) ExternalHub() string {
 	}
 	return c.WebSubHub
 }
+
+// Values of FEEDWIRE_STATS: where /stats.json is served.
+const (
+	StatsMain    = "main"    // on FEEDWIRE_ADDR, with the feeds
+	StatsMetrics = "metrics" // on FEEDWIRE_METRICS_ADDR, with /metrics
+	StatsOff     = "off"     // nowhere; feedwire_subscribers still counts
+)

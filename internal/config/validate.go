@@ -72,6 +72,7 @@ var wants = map[string]string{
 	"HUB_RATE":           "a whole number of requests a minute, at least 1",
 	"HUB_WORKERS":        "a whole number, at least 1",
 	"HUB_RETRY_FOR":      "a duration above 0 such as 1h",
+	"STATS":              "main, metrics or off",
 	"LOG_FORMAT":         "auto, json or text",
 	"LOG_LEVEL":          "debug, info, warn or error",
 }
@@ -101,6 +102,12 @@ func (c Config) Validate() error {
 	}
 	if err := checkPermalink(Prefix+"_PERMALINK", c.Permalink); err != nil {
 		return err
+	}
+	switch {
+	case c.Stats != StatsMain && c.Stats != StatsMetrics && c.Stats != StatsOff:
+		return bad("STATS", c.Stats)
+	case c.Stats == StatsMetrics && c.MetricsAddr == "":
+		return &SettingError{Name: Prefix + "_STATS", Value: c.Stats, Problem: Prefix + "_METRICS_ADDR is not set", Want: "main or off, or metrics with " + Prefix + "_METRICS_ADDR set"}
 	}
 	if c.Hub != "" && c.Hub != HubBuiltin {
 		if err := checkHTTPURL(Prefix+"_HUB", c.Hub); err != nil {

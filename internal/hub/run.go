@@ -210,3 +210,21 @@ func sleep(ctx context.Context, d time.Duration) {
 
 // errQueueFull reports a Memory store holding memoryQueueLimit jobs.
 var errQueueFull = errors.New("hub: queue full")
+
+// Start runs the hub in the background until ctx is done. The function it
+// returns waits, once ctx is done, for the hub to finish what it was doing
+// (its jobs acknowledged, so that no other replica delivers them again),
+// for at most max.
+func (h *Hub) Start(ctx context.Context) (wait func(max time.Duration)) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		h.Run(ctx)
+	}()
+	return func(max time.Duration) {
+		select {
+		case <-done:
+		case <-time.After(max):
+		}
+	}
+}
