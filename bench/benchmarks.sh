@@ -2,7 +2,8 @@
 # Regenerates BENCHMARKS.md: the machine, then every benchmark's figures with
 # the command that produced them: the soak scenarios (bench/soak.sh), the
 # renderers (make bench-render), cold loads (bench/load.sh), reloads
-# (bench/reload.sh), HTTP against the net/http floor, nginx as context (bench/http.sh) and a short pass of
+# (bench/reload.sh), HTTP against the net/http floor, nginx as context (bench/http.sh), the
+# built-in WebSub hub (bench/hub.sh) and a short pass of
 # every fuzz target (bench/fuzz.sh). About 8 minutes
 # on 2 cores, most of it the soak and the 100,000-post loads. A benchmark
 # that fails is written down as failed, with its output; the others go on.
@@ -74,6 +75,8 @@ code "$tmp/out"
 section "Reload" env BENCH_ROUNDS=${BENCH_RELOAD_ROUNDS:-3} bench/reload.sh
 code "$tmp/out"
 section "HTTP against the net/http floor" bench/http.sh
+code "$tmp/out"
+section "WebSub hub: post to callback, and fan-out" bench/hub.sh
 code "$tmp/out"
 
 echo "Whole run: $(( $(date +%s) - start )) s." >>"$tmp/md"
