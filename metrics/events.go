@@ -14,11 +14,18 @@ func feedKinds() []string { return []string{"site", "category", "tag"} }
 // with result ResultHit, ResultMiss, ResultError or ResultSkip (Redis skipped
 // while its circuit breaker is open).
 func (m *Metrics) CacheRequest(tier, result string) {
+	if c, ok := m.cacheCounters[cacheKey{tier, result}]; ok {
+		c.Inc() // every request takes a lookup: no label hashing for the known pairs
+		return
+	}
 	m.cacheRequests.WithLabelValues(
 		oneOf(tier, TierMemory, TierRedis),
 		oneOf(result, ResultHit, ResultMiss, ResultError, ResultSkip),
 	).Inc()
 }
+
+// cacheKey names one series of feedwire_cache_requests_total.
+type cacheKey struct{ tier, result string }
 
 // SetCacheBytes records that tier now holds n bytes. Only TierMemory is
 // recorded: what one replica wrote says little of what a shared Redis

@@ -43,6 +43,7 @@ type Metrics struct {
 	http     httpMetrics
 
 	cacheRequests  *prometheus.CounterVec
+	cacheCounters  map[cacheKey]prometheus.Counter // its series, made once; read only after New
 	cacheBytes     *prometheus.GaugeVec
 	renders        *prometheus.CounterVec
 	renderDuration *prometheus.HistogramVec
@@ -157,7 +158,10 @@ func (m *Metrics) initSeries() {
 	m.cacheBytes.WithLabelValues(TierMemory)
 	for _, tier := range []string{TierMemory, TierRedis} {
 		for _, result := range []string{ResultHit, ResultMiss, ResultError, ResultSkip} {
-			m.cacheRequests.WithLabelValues(tier, result)
+			if m.cacheCounters == nil {
+				m.cacheCounters = map[cacheKey]prometheus.Counter{}
+			}
+			m.cacheCounters[cacheKey{tier, result}] = m.cacheRequests.WithLabelValues(tier, result)
 		}
 	}
 	for _, kind := range feedKinds() {
