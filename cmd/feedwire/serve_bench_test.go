@@ -77,40 +77,31 @@ func (w *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
 func (w *discardWriter) WriteHeader(code int)        { w.code = code }
 
 // BenchmarkServeLoopback measures whole requests over loopback TCP, eight
-// keep-alive connections at once, with h1 in front and with net/http
-// alone, for a cached category feed: identity, 304 and gzip. The client
-// costs a share of the same CPU; compare the two servers within one run.
+// keep-alive connections at once, for a cached category feed: identity,
+// 304 and gzip. The client costs a share of the same CPU.
 func BenchmarkServeLoopback(b *testing.B) {
 	const path = "/categories/zhuzhouribao/feed.xml"
-	for _, fast := range []bool{true, false} {
-		name := "h1"
-		if !fast {
-			name = "net-http"
-		}
-		b.Run(name, func(b *testing.B) {
-			ts := startServer(b, map[string]string{"FAST_HTTP": strconv.FormatBool(fast), "LOG_LEVEL": "error"})
-			req, err := http.NewRequest("GET", ts.URL+path, nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			req.Header.Set("Accept-Encoding", "identity") // the ETag of the identity body
-			res, err := http.DefaultClient.Do(req)
-			if err != nil {
-				b.Fatal(err)
-			}
-			res.Body.Close()
-			etag := res.Header.Get("ETag")
-			host := strings.TrimPrefix(ts.URL, "http://")
-			for _, bc := range []struct{ name, header string }{
-				{"200", ""},
-				{"304", "If-None-Match: " + etag + "\r\n"},
-				{"gzip", "Accept-Encoding: gzip\r\n"},
-			} {
-				b.Run(bc.name, func(b *testing.B) {
-					req := []byte("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n" + bc.header + "\r\n")
-					loopback(b, host, req, 8)
-				})
-			}
+	ts := startServer(b, map[string]string{"LOG_LEVEL": "error"})
+	req, err := http.NewRequest("GET", ts.URL+path, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req.Header.Set("Accept-Encoding", "identity") // the ETag of the identity body
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	res.Body.Close()
+	etag := res.Header.Get("ETag")
+	host := strings.TrimPrefix(ts.URL, "http://")
+	for _, bc := range []struct{ name, header string }{
+		{"200", ""},
+		{"304", "If-None-Match: " + etag + "\r\n"},
+		{"gzip", "Accept-Encoding: gzip\r\n"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			req := []byte("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n" + bc.header + "\r\n")
+			loopback(b, host, req, 8)
 		})
 	}
 }
