@@ -118,6 +118,9 @@ func parsePost(c candidate, data []byte, cfg *loadConfig) (*Post, *Problem) {
 	if post.Title == "" {
 		post.Title = slug
 	}
+	if post.Title == "" { // an empty body and a file name with no slug: "2021-1-1-"
+		post.Title = path.Base(p)
+	}
 	post.Categories = mergeNames(folderCats, fm.categories, fm.categoryList) // Jekyll 4: the folders first
 	post.Tags = mergeNames(fm.tags, fm.tagList)
 	post.catKeys, post.tagKeys = foldAll(post.Categories), foldAll(post.Tags)
