@@ -121,23 +121,31 @@ func postKey(link, siteURL string) string {
 	return k
 }
 
-// compareJekyllContent loads the site at dir with feedwire and compares each
-// post's content with the jekyll-feed entry of the same link.
-func compareJekyllContent(t *testing.T, dir string, entries []jekyllEntry, floor float64) {
+// loadJekyllSite loads the site at dir with feedwire and indexes its posts
+// by link key (postKey) and by title.
+func loadJekyllSite(t *testing.T, dir string) (s *Snapshot, byKey, byTitle map[string]*Post) {
+	t.Helper()
 	fsys := os.DirFS(dir)
 	site, err := ReadSiteConfig(fsys)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := Load(context.Background(), fsys, LoadOptions{Site: site})
-	if err != nil {
+	if s, err = Load(context.Background(), fsys, LoadOptions{Site: site}); err != nil {
 		t.Fatal(err)
 	}
-	ours, byTitle := map[string]*Post{}, map[string]*Post{}
+	byKey, byTitle = map[string]*Post{}, map[string]*Post{}
 	for _, p := range s.AllPosts() {
-		ours[postKey(p.URL, site.URL)] = p
+		byKey[postKey(p.URL, site.URL)] = p
 		byTitle[p.Title] = p
 	}
+	return s, byKey, byTitle
+}
+
+// compareJekyllContent loads the site at dir with feedwire and compares each
+// post's content with the jekyll-feed entry of the same link.
+func compareJekyllContent(t *testing.T, dir string, entries []jekyllEntry, floor float64) {
+	s, ours, byTitle := loadJekyllSite(t, dir)
+	site := s.Site
 	equal, liquid, plain, plainEqual := 0, 0, 0, 0
 	var diffs []string
 	for _, e := range entries {
@@ -226,20 +234,8 @@ func clip(s string, n int) string {
 // the HTML with the jekyll-feed entry of the same link: the Markdown stage
 // alone, the part that Liquid does not change.
 func compareMarkdownStage(t *testing.T, dir, inputs string, entries []jekyllEntry, floor float64) {
-	fsys := os.DirFS(dir)
-	site, err := ReadSiteConfig(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := Load(context.Background(), fsys, LoadOptions{Site: site})
-	if err != nil {
-		t.Fatal(err)
-	}
-	byKey, byTitle := map[string]*Post{}, map[string]*Post{}
-	for _, p := range s.AllPosts() {
-		byKey[postKey(p.URL, site.URL)] = p
-		byTitle[p.Title] = p
-	}
+	s, byKey, byTitle := loadJekyllSite(t, dir)
+	site := s.Site
 	md := NewMarkdown(site.Markdown)
 	equal, total := 0, 0
 	var diffs []string

@@ -144,11 +144,7 @@ func TestDocumentsChangeOnlyWithTheirValidators(t *testing.T) {
 			s.Post("2026-10-01-a1.md", "甲报一", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
 			s.Post("2026-10-02-a2.md", "甲报二", "2026-10-02 08:00:00", "jiabao", "甲报新闻")
 			s.Post("2026-10-03-a3.md", "甲报三", "2026-10-03 08:00:00", "jiabao", "甲报新闻")
-			env := map[string]string{"POSTS_DIR": s.Root, "RELOAD_INTERVAL": "0"}
-			if withRedis {
-				env["REDIS_URL"] = redistest.Start(t).URL()
-				env["REDIS_TIMEOUT"] = "2s"
-			}
+			env := replicaEnv(t, s.Root, withRedis)
 			replicas := map[string]*testServer{"a": startServer(t, env), "b": startServer(t, env)}
 			c := &fleetCheck{t: t, shared: withRedis, bodies: map[string]string{}, paths: []string{"/atom.xml", "/feed.xml", "/feed.json", "/categories/jiabao/atom.xml",
 				"/categories/jiabao/feed.json", "/tags/%E7%94%B2%E6%8A%A5%E6%96%B0%E9%97%BB/feed.xml", "/opml.xml"}, last: map[string]seenDoc{}}
@@ -245,11 +241,7 @@ func TestCorrectionOneETagOneBody(t *testing.T) {
 			s := sitetest.New(t)
 			s.Post("2026-10-01-a1.md", "甲报一", "2026-10-01 08:00:00", "jiabao", "甲报新闻")
 			s.Post("2026-10-02-a2.md", "甲报二", "2026-10-02 08:00:00", "jiabao", "甲报新闻")
-			env := map[string]string{"POSTS_DIR": s.Root, "RELOAD_INTERVAL": "0"}
-			if withRedis {
-				env["REDIS_URL"] = redistest.Start(t).URL()
-				env["REDIS_TIMEOUT"] = "2s"
-			}
+			env := replicaEnv(t, s.Root, withRedis)
 			replicas := map[string]*testServer{"a": startServer(t, env)}
 			c := &fleetCheck{t: t, shared: withRedis, bodies: map[string]string{}, last: map[string]seenDoc{},
 				paths: []string{"/atom.xml", "/feed.xml", "/feed.json", "/categories/jiabao/atom.xml"}}
@@ -277,4 +269,16 @@ func TestCorrectionOneETagOneBody(t *testing.T) {
 			}
 		})
 	}
+}
+
+// replicaEnv is the setting of replicas serving root without polling,
+// sharing a throwaway redis-server when withRedis.
+func replicaEnv(t *testing.T, root string, withRedis bool) map[string]string {
+	t.Helper()
+	env := map[string]string{"POSTS_DIR": root, "RELOAD_INTERVAL": "0"}
+	if withRedis {
+		env["REDIS_URL"] = redistest.Start(t).URL()
+		env["REDIS_TIMEOUT"] = "2s"
+	}
+	return env
 }
