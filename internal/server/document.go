@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/andybalholm/brotli"
@@ -31,6 +32,13 @@ type document struct {
 	// Precomputed by prepare for documents served many times.
 	lastModified []string
 	keys         [httpx.NumCodings]string
+	lengths      *[httpx.NumCodings]atomic.Pointer[contentLength]
+}
+
+// contentLength is a Content-Length header value and the length it gives.
+type contentLength struct {
+	n int
+	v []string
 }
 
 // prepare computes once what every response for d would compute again.
@@ -41,6 +49,21 @@ func (d *document) prepare() {
 	for c := range httpx.NumCodings {
 		d.keys[c] = cacheKey(d, c)
 	}
+	d.lengths = new([httpx.NumCodings]atomic.Pointer[contentLength])
+}
+
+// contentLength returns the Content-Length header value of a body of n
+// bytes, d in coding c: a prepared document keeps the last one made.
+func (d *document) contentLength(c httpx.Coding, n int) []string {
+	if d.lengths == nil {
+		return []string{strconv.Itoa(n)}
+	}
+	if l := d.lengths[c].Load(); l != nil && l.n == n {
+		return l.v
+	}
+	l := &contentLength{n, []string{strconv.Itoa(n)}}
+	d.lengths[c].Store(l)
+	return l.v
 }
 
 // etags holds the ETag header values of a document, one per coding.
@@ -71,6 +94,9 @@ func (s *Server) fetch(ctx context.Context, d *document, c httpx.Coding) ([]byte
 	key := d.keys[c]
 	if key == "" {
 		key = cacheKey(d, c)
+	}
+	if b, ok := s.cache.Cached(key); ok {
+		return b, nil // the common case, without making the fill function
 	}
 	return s.cache.Fetch(ctx, key, func(ctx context.Context) ([]byte, error) {
 		if c == httpx.Identity {
@@ -165,7 +191,7 @@ func writeHead(w http.ResponseWriter, code int, d *document, c httpx.Coding, eta
 		} else if !d.modTime.IsZero() {
 			h["Last-Modified"] = []string{d.modTime.UTC().Format(http.TimeFormat)}
 		}
-		h["Content-Length"] = []string{strconv.Itoa(n)}
+		h["Content-Length"] = d.contentLength(c, n)
 	}
 	w.WriteHeader(code)
 }

@@ -50,7 +50,7 @@ func (s *Server) serveFeed(kind feed.Kind, format feed.Format) func(http.Respons
 // answers: 410 Gone for a feed that lost its last post and whose deleted
 // entries expired, so that aggregators stop polling it; else 404.
 func lookupFeed(w http.ResponseWriter, r *http.Request, st *state, kind feed.Kind) (*feed.Feed, bool) {
-	name := r.PathValue("name")
+	name := feedName(r)
 	f, err := st.snap.Feed(kind, name)
 	switch {
 	case err == nil:

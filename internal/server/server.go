@@ -20,8 +20,11 @@ import (
 const maxURLBytes = 2048
 
 // Cache is what the server needs of the document cache: bytes by key,
-// filled at most once per key at a time.
+// filled at most once per key at a time; *cache.Tiered is one.
 type Cache interface {
+	// Cached returns the in-process copy of key, if there is one, without
+	// filling it.
+	Cached(key string) ([]byte, bool)
 	Fetch(ctx context.Context, key string, fill func(context.Context) ([]byte, error)) ([]byte, error)
 }
 

@@ -38,7 +38,7 @@ func (s *Server) countSubscribers(pattern string, next http.Handler) http.Handle
 			return
 		}
 		sw := &subscriberWriter{ResponseWriter: w, record: func() {
-			s.subscribers.Record(subscriberKey(kind, feed.Fold(r.PathValue("name")), format), agg, n)
+			s.subscribers.Record(subscriberKey(kind, feed.Fold(feedName(r)), format), agg, n)
 		}}
 		next.ServeHTTP(sw, r)
 		sw.status(http.StatusOK) // nothing written: an empty 200
