@@ -21,6 +21,7 @@ import (
 	"syscall"
 
 	"github.com/feedwire/feedwire/internal/config"
+	"github.com/feedwire/feedwire/internal/gctune"
 )
 
 func main() {
@@ -72,6 +73,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (int, err
 	}
 	for _, u := range config.Unknown(os.Environ()) {
 		log.Warn("unknown setting ignored", "name", u.Name, "closest", u.Closest)
+	}
+	if _, set := os.LookupEnv("GOGC"); !set && cfg.MemoryCacheBytes > 0 {
+		// The heap may grow by the document cache's bound between
+		// collections (see gctune); an operator's GOGC wins.
+		defer gctune.Start(uint64(cfg.MemoryCacheBytes), func(percent int) {
+			log.Debug("garbage collector paced", "gogc", percent)
+		})()
 	}
 	h := &hooks{}
 	if tty {
