@@ -34,6 +34,15 @@ func main() {
 	os.Exit(code)
 }
 
+// gcHeadroom is how much the heap may grow between collections however
+// small the live heap is: enough that marking the live heap again is
+// spread over thousands of requests, little enough that the memory
+// requests cycle through stays close to the processor's caches. Measured
+// under wrk against GOGC=100: cached 304s and 200s 6-7% faster, the 304s'
+// p99 latency 0.5 ms to 0.8 ms; with 64 MiB, 1-2% faster still and that
+// p99 twice as long again.
+const gcHeadroom config.ByteSize = 16 << 20
+
 // errUsage marks a command line that could not be understood.
 var errUsage = errors.New("usage: feedwire [serve | check [--json] [DIR] | version]; feedwire -h lists the settings")
 
@@ -75,9 +84,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (int, err
 		log.Warn("unknown setting ignored", "name", u.Name, "closest", u.Closest)
 	}
 	if _, set := os.LookupEnv("GOGC"); !set && cfg.MemoryCacheBytes > 0 {
-		// The heap may grow by the document cache's bound between
-		// collections (see gctune); an operator's GOGC wins.
-		defer gctune.Start(uint64(cfg.MemoryCacheBytes), func(percent int) {
+		// The heap may grow by gcHeadroom between collections, or by the
+		// document cache's bound if smaller (see gctune); an operator's
+		// GOGC wins.
+		defer gctune.Start(uint64(min(gcHeadroom, cfg.MemoryCacheBytes)), func(percent int) {
 			log.Debug("garbage collector paced", "gogc", percent)
 		})()
 	}

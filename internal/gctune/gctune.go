@@ -1,18 +1,16 @@
-// Package gctune paces the garbage collector by the memory the process is
-// provisioned for, not by its live heap alone.
+// Package gctune paces the garbage collector by a fixed headroom, not by
+// the live heap alone.
 //
 // feedwire's live heap starts at a few megabytes, most of it tables its
 // libraries build once (the HTML sanitizer's and highlighter's regular
 // expressions, lexers, entity maps), which every collection marks again.
 // At GOGC=100 a heap that small is collected every few megabytes
 // allocated: under load, every thousand or so requests, and that marking
-// costs more than the request handlers do. The process is sized for its
-// document cache anyway. Start lets the heap grow by at least a given
-// headroom between collections: after each collection it sets GOGC to
-// max(100, 100 × headroom / live heap). The heap then peaks at live +
-// max(live, headroom), never more than a full cache of headroom bytes
-// gives at GOGC=100; a live heap larger than headroom is paced by
-// GOGC=100 as usual, and GOMEMLIMIT still applies.
+// costs more than the request handlers do. Start lets the heap grow by at
+// least a given headroom between collections: after each collection it
+// sets GOGC so that the next one comes when the heap has grown by
+// max(headroom, what GOGC=100 allows). A heap larger than the headroom is
+// paced by GOGC=100 as usual, and GOMEMLIMIT still applies.
 package gctune
 
 import (
@@ -24,17 +22,18 @@ import (
 	"sync/atomic"
 )
 
-// Percent returns the GOGC value that lets a heap of live bytes grow by at
-// least headroom bytes before the next collection, and never less than
-// 100.
-func Percent(live, headroom uint64) int {
-	if live == 0 || headroom <= live {
+// Percent returns the GOGC value that lets the heap grow by at least
+// headroom bytes before the next collection, and never less than 100.
+// base is what the runtime scales GOGC by: the live heap plus the
+// goroutine stacks and globals it scans.
+func Percent(base, headroom uint64) int {
+	if base == 0 || headroom <= base {
 		return 100
 	}
-	if headroom > (math.MaxUint64-live)/100 {
+	if headroom > (math.MaxUint64-base)/100 {
 		return math.MaxInt32
 	}
-	p := (headroom*100 + live - 1) / live // rounded up: at least headroom
+	p := (headroom*100 + base - 1) / base // rounded up: at least headroom
 	if p > math.MaxInt32 {
 		return math.MaxInt32
 	}
@@ -85,10 +84,10 @@ func Start(headroom uint64, onSet func(percent int)) (stop func()) {
 	}
 }
 
-// collected sets GOGC from the live heap the last collection marked and
-// waits for the next one. p.mu is held.
+// collected sets GOGC from what the last collection found live and waits
+// for the next one. p.mu is held.
 func (p *pacer) collected() {
-	if pc := Percent(liveHeap(), p.headroom); pc != p.percent {
+	if pc := Percent(scaleBase(), p.headroom); pc != p.percent {
 		debug.SetGCPercent(pc)
 		p.percent = pc
 		if p.onSet != nil {
@@ -104,14 +103,23 @@ func (p *pacer) collected() {
 	}, p)
 }
 
-// liveHeap returns the bytes of heap the last collection found live.
-func liveHeap() uint64 {
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
-		return 0
+// scaleBase returns what the runtime multiplies GOGC/100 by to set the
+// next collection's heap goal: the heap the last collection found live,
+// plus the goroutine stacks and globals it scans.
+func scaleBase() uint64 {
+	s := []metrics.Sample{
+		{Name: "/gc/heap/live:bytes"},
+		{Name: "/gc/scan/stack:bytes"},
+		{Name: "/gc/scan/globals:bytes"},
 	}
-	return s[0].Value.Uint64()
+	metrics.Read(s)
+	var n uint64
+	for _, v := range s {
+		if v.Value.Kind() == metrics.KindUint64 {
+			n += v.Value.Uint64()
+		}
+	}
+	return n
 }
 
 // currentPercent returns the GOGC in effect (-1: off).
