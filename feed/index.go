@@ -62,14 +62,19 @@ type Snapshot struct {
 // key in every script (TechWeb and Techweb; ΣΟΦΟΣ and σοφος; STRASSE and
 // Straße). Fold(Fold(s)) == Fold(s).
 func Fold(name string) string {
-	ascii := true
+	ascii, upper := true, false
 	for i := 0; i < len(name); i++ {
-		if name[i] >= utf8.RuneSelf {
+		c := name[i]
+		if c >= utf8.RuneSelf {
 			ascii = false
 			break
 		}
+		upper = upper || 'A' <= c && c <= 'Z'
 	}
 	if ascii {
+		if !upper {
+			return name // the common case, looked up on every feed request
+		}
 		return strings.ToLower(name)
 	}
 	if caseless(name) && norm.NFC.IsNormalString(name) {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
@@ -46,6 +47,26 @@ func TestFold(t *testing.T) {
 	if Fold("株洲") == Fold("株州") {
 		t.Error("different names fold together")
 	}
+}
+
+// FuzzFold holds Fold, with its shortcuts for ASCII and caseless names,
+// to full case folding of the NFC form.
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"news", "TechWeb", "tech-web_2", "株洲日报", "ΣΟΦΟΣ", "Straße", "\u212Aelvin", "", "a\xffB"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return
+		}
+		got := Fold(s)
+		if full := norm.NFC.String(cases.Fold().String(norm.NFC.String(s))); got != full {
+			t.Errorf("Fold(%q) = %q, full folding gives %q", s, got, full)
+		}
+		if Fold(got) != got {
+			t.Errorf("Fold is not idempotent on %q", got)
+		}
+	})
 }
 
 func TestNewSnapshot(t *testing.T) {
