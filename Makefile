@@ -79,7 +79,7 @@ image:
 	docker build --build-arg VERSION=$(VERSION) --build-arg REVISION=$$(git rev-parse HEAD 2>/dev/null || echo unknown) --build-arg CREATED=$$(date -u +%Y-%m-%dT%H:%M:%SZ) -t feedwire:$(VERSION) .
 
 # feedwire against nginx serving the same bytes and ETags, with wrk on loopback
-# (BENCH_DURATION, BENCH_ROUNDS, BENCH_PIN: see bench/http.sh).
+# (BENCH_DURATION, BENCH_PAIRS, BENCH_PIN: see bench/http.sh).
 bench-http:
 	bench/http.sh
 

@@ -15,12 +15,20 @@
 # and prints req/s, p99 latency, CPU time per request and the feedwire/floor
 # ratio for each (target: 0.85 or more).
 #
+# The ratio is measured in pairs: a short wrk run against feedwire and one against
+# the floor, back to back (which goes first alternates), repeated; the ratio
+# reported is the median of the pairs' ratios. On a shared machine a server's
+# throughput moves by a third from one run to the next (loopback TCP settles
+# into a fast or a slow regime per run, and neighbours come and go); runs close
+# in time see the same conditions, and the median of many pairs is steady where
+# the ratio of two long runs is not. nginx runs once after each pair, as context.
+#
 # Environment:
-#   BENCH_DURATION  wrk duration per run (default 10s)
-#   BENCH_ROUNDS    rounds of the six runs, alternating feedwire and nginx; medians are
-#                   reported (default 1)
+#   BENCH_DURATION  wrk duration per run (default 2s)
+#   BENCH_PAIRS     pairs of runs per case (default 10)
 #   BENCH_CATEGORY  category of the example site whose RSS feed is used (default zhuzhouribao)
-#   BENCH_PIN       1: pin the server under test to the last CPU and wrk to CPU 0 (default 0)
+#   BENCH_PIN       1: pin the servers under test to the last CPU and wrk to CPU 0;
+#                   0: do not; default 1 when there are 2 CPUs or more and taskset
 #   BENCH_GOMAXPROCS  GOMAXPROCS of the Go servers (default 1: one core's worth of
 #                   execution, as nginx gets with its one worker; "" for Go's default)
 #   BENCH_STRICT    1: exit 1 when a ratio misses its target (default 0)
@@ -33,10 +41,10 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-DURATION=${BENCH_DURATION:-10s}
-ROUNDS=${BENCH_ROUNDS:-1}
+DURATION=${BENCH_DURATION:-2s}
+PAIRS=${BENCH_PAIRS:-10}
 CATEGORY=${BENCH_CATEGORY:-zhuzhouribao}
-PIN=${BENCH_PIN:-0}
+PIN=${BENCH_PIN:-auto}
 PROCS=${BENCH_GOMAXPROCS-1}
 STRICT=${BENCH_STRICT:-0}
 KEEP=${BENCH_KEEP:-0}
@@ -55,7 +63,8 @@ die() {
 	exit 1
 }
 
-[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS must be a positive integer"
+[[ $PAIRS =~ ^[1-9][0-9]*$ ]] || die "BENCH_PAIRS must be a positive integer"
+[[ $PIN =~ ^(0|1|auto)$ ]] || die "BENCH_PIN must be 0, 1 or auto"
 [[ $PROCS =~ ^[0-9]*$ ]] || die "BENCH_GOMAXPROCS must be a number or empty"
 GOENV=()
 [ -n "$PROCS" ] && GOENV=(GOMAXPROCS="$PROCS")
@@ -114,6 +123,12 @@ print(s.getsockname()[1])'
 SERVER_CPU=()
 WRK_CPU=()
 NCPU=$(nproc)
+if [ "$PIN" = auto ]; then
+	PIN=0
+	if [ "$NCPU" -ge 2 ] && command -v taskset >/dev/null; then
+		PIN=1
+	fi
+fi
 if [ "$PIN" = 1 ]; then
 	[ "$NCPU" -ge 2 ] || die "BENCH_PIN=1 needs at least 2 CPUs"
 	command -v taskset >/dev/null || die "taskset not found"
@@ -343,11 +358,10 @@ cpu_ticks() {
 	echo "$t"
 }
 
-# Each round runs every case against feedwire, the floor and nginx, back to back,
-# so that all see the same background load; with several rounds the median is
-# reported.
+# For each case, PAIRS pairs of runs of feedwire and the floor, back to back (the
+# order alternates), each pair followed by a run of nginx; medians are reported.
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-declare -A RPS P99 ERRS CPU
+declare -A RPS P99 ERRS CPU RATIOS
 # case_args CASE: the request headers of a case, as wrk arguments.
 case_args() {
 	case $1 in
@@ -356,34 +370,66 @@ case_args() {
 	c) printf '%s\0' -H 'Accept-Encoding: gzip' ;;
 	esac
 }
-for ((round = 1; round <= ROUNDS; round++)); do
-	for c in a b c; do
-		args=()
-		while IFS= read -r -d '' a; do args+=("$a"); done < <(case_args "$c")
-		for name in feedwire stdlib nginx; do
-			base=$FW pid=$FW_PID
-			[ "$name" = nginx ] && base=$NG pid=$NGINX_PID
-			[ "$name" = stdlib ] && base=$SL pid=$SL_PID
-			echo "bench-http: round $round/$ROUNDS: wrk ($c) $name for $DURATION"
-			res=$(run "$name" "$c" "$base" "$pid" "${args[@]}")
-			read -r r p e u <<<"$res"
-			CPU[$name$c]+="$u "
-			RPS[$name$c]+="$r "
-			P99[$name$c]+="$p "
-			ERRS[$name$c]=$((${ERRS[$name$c]:-0} + e))
-			kill -0 "$FW_PID" 2>/dev/null || die "feedwire exited during the benchmark"
-			kill -0 "$NGINX_PID" 2>/dev/null || die "nginx exited during the benchmark"
-			kill -0 "$SL_PID" 2>/dev/null || die "stdlib exited during the benchmark"
-		done
+# measure NAME CASE ARGS...: one wrk run against NAME; its figures are recorded
+# and its req/s printed.
+measure() {
+	local name=$1 c=$2 base pid res r p e u
+	shift 2
+	case $name in
+	feedwire) base=$FW pid=$FW_PID ;;
+	stdlib) base=$SL pid=$SL_PID ;;
+	nginx) base=$NG pid=$NGINX_PID ;;
+	esac
+	res=$(run "$name" "$c" "$base" "$pid" "$@")
+	read -r r p e u <<<"$res"
+	CPU[$name$c]+="$u "
+	RPS[$name$c]+="$r "
+	P99[$name$c]+="$p "
+	ERRS[$name$c]=$((${ERRS[$name$c]:-0} + e))
+	kill -0 "$FW_PID" 2>/dev/null || die "feedwire exited during the benchmark"
+	kill -0 "$NGINX_PID" 2>/dev/null || die "nginx exited during the benchmark"
+	kill -0 "$SL_PID" 2>/dev/null || die "stdlib exited during the benchmark"
+	LAST=$r
+}
+for c in a b c; do
+	args=()
+	while IFS= read -r -d '' a; do args+=("$a"); done < <(case_args "$c")
+	echo "bench-http: ($c) $PAIRS pairs of $DURATION runs, feedwire and the floor, then nginx"
+	for ((pair = 1; pair <= PAIRS; pair++)); do
+		if ((pair % 2)); then
+			measure feedwire "$c" "${args[@]}"
+			f=$LAST
+			measure stdlib "$c" "${args[@]}"
+			n=$LAST
+		else
+			measure stdlib "$c" "${args[@]}"
+			n=$LAST
+			measure feedwire "$c" "${args[@]}"
+			f=$LAST
+		fi
+		measure nginx "$c" "${args[@]}"
+		RATIOS[$c]+="$(awk -v f="$f" -v n="$n" 'BEGIN { printf "%.3f", f / n }') "
 	done
+	echo "bench-http: ($c) pair ratios: ${RATIOS[$c]}"
 done
 
 # median VALUES...: the median of the numbers given.
 median() {
-	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
-for k in "${!RPS[@]}"; do
+# spread VALUES...: "lowest–highest" of the numbers given.
+spread() {
+	printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f-%.2f", lo, hi }'
+}
+declare -A SPREAD
+for c in a b c; do
 	# shellcheck disable=SC2086 # word splitting of the collected values is intended
+	SPREAD[$c]=$(spread ${RATIOS[$c]})
+	# shellcheck disable=SC2086
+	RATIOS[$c]=$(median ${RATIOS[$c]})
+done
+for k in "${!RPS[@]}"; do
+	# shellcheck disable=SC2086
 	RPS[$k]=$(median ${RPS[$k]})
 	# shellcheck disable=SC2086
 	P99[$k]=$(median ${P99[$k]})
@@ -398,13 +444,11 @@ pinning="not pinned"
 echo
 echo "feedwire $FW_VERSION vs the net/http floor (bench/stdlib) and nginx $NGINX_VERSION (worker_processes 1),"
 echo "same bytes and ETags, loopback 127.0.0.1"
-rounds="1 round"
-[ "$ROUNDS" -gt 1 ] && rounds="median of $ROUNDS rounds"
-echo "wrk -t$THREADS -c$CONNS -d$DURATION --latency, $rounds; $NCPU CPUs, $pinning; Go servers with GOMAXPROCS=${PROCS:-default}"
+echo "wrk -t$THREADS -c$CONNS -d$DURATION --latency, $PAIRS pairs per case, medians; $NCPU CPUs, $pinning; Go servers with GOMAXPROCS=${PROCS:-default}"
 echo "load average before the runs: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "feed $FEED_PATH: $(wc -c <"$TMP/fw/a.body") bytes, gzip $(wc -c <"$TMP/fw/c.body") bytes"
 echo
-printf '%-24s %14s %8s %12s %8s %7s %7s %-8s %12s %8s\n' case "feedwire req/s" "p99 ms" "floor req/s" "p99 ms" ratio target result \
+printf '%-24s %14s %8s %12s %8s %7s %10s %7s %-8s %12s %8s\n' case "feedwire req/s" "p99 ms" "floor req/s" "p99 ms" ratio "pairs" target result \
 	"nginx req/s" "p99 ms"
 missed=0
 notes=""
@@ -414,17 +458,19 @@ for c in a b c; do
 	b) label="(b) 304 If-None-Match" target=$TARGET_B ;;
 	c) label="(c) 200 gzip" target=$TARGET_C ;;
 	esac
-	ratio=$(awk -v f="${RPS[feedwire$c]}" -v n="${RPS[stdlib$c]}" 'BEGIN { printf "%.2f", f / n }')
+	ratio=$(awk -v r="${RATIOS[$c]}" 'BEGIN { printf "%.2f", r }')
 	result=$(awk -v r="$ratio" -v t="$target" 'BEGIN { print (r + 0 >= t + 0) ? "ok" : "MISSED" }')
 	[ "$result" = ok ] || missed=1
 	if [ "${ERRS[feedwire$c]:-0}" -gt 0 ] || [ "${ERRS[stdlib$c]:-0}" -gt 0 ] || [ "${ERRS[nginx$c]:-0}" -gt 0 ]; then
 		notes+="$label: socket errors: feedwire ${ERRS[feedwire$c]:-0}, floor ${ERRS[stdlib$c]:-0}, nginx ${ERRS[nginx$c]:-0}"$'\n'
 	fi
-	printf '%-24s %14.0f %8s %12.0f %8s %7s %7s %-8s %12.0f %8s\n' "$label" "${RPS[feedwire$c]}" "${P99[feedwire$c]}" \
-		"${RPS[stdlib$c]}" "${P99[stdlib$c]}" "$ratio" ">=$target" "$result" "${RPS[nginx$c]}" "${P99[nginx$c]}"
+	printf '%-24s %14.0f %8s %12.0f %8s %7s %10s %7s %-8s %12.0f %8s\n' "$label" "${RPS[feedwire$c]}" "${P99[feedwire$c]}" \
+		"${RPS[stdlib$c]}" "${P99[stdlib$c]}" "$ratio" "${SPREAD[$c]}" ">=$target" "$result" "${RPS[nginx$c]}" "${P99[nginx$c]}"
 done
-echo "ratio = feedwire req/s / floor req/s; floor = a bare net/http handler giving the same answers,"
-echo "under the same http.Server limits (bench/stdlib); nginx serves the same files, as context"
+echo "req/s and p99: medians over the runs; ratio = the median over the pairs of feedwire req/s / floor req/s"
+echo "in runs back to back (pairs: the lowest and highest pair ratio); floor = a bare net/http handler"
+echo "giving the same answers, under the same http.Server limits (bench/stdlib); nginx serves the same"
+echo "files, as context"
 printf '%s' "$notes"
 echo
 echo "server CPU time per request (user + system, from /proc, over each wrk run), microseconds:"
