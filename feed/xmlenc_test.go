@@ -30,11 +30,18 @@ func (e encoding) bytes() []byte {
 }
 
 // checkItemEncoding fails unless the fast encoders give encoding/xml's bytes
-// for ri and e at every indentation the documents use.
+// for ri and e at every indentation the documents use, but for one
+// difference on purpose: an RSS item with an empty description (an empty
+// post) has no description element, where gorilla's item, whose
+// description is not omitempty, has an empty one.
 func checkItemEncoding(t testing.TB, ri *rssItem, e *atomEntry) {
 	t.Helper()
 	for _, prefix := range []string{"", "  ", "    "} {
-		if got, want := appendRSSItem(nil, ri, prefix).bytes(), encodeXMLElement(t, ri, prefix); !bytes.Equal(got, want) {
+		want := encodeXMLElement(t, ri, prefix)
+		if ri.RssItem != nil && ri.Description == "" {
+			want = bytes.Replace(want, []byte("\n"+prefix+"  <description></description>"), nil, 1)
+		}
+		if got := appendRSSItem(nil, ri, prefix).bytes(); !bytes.Equal(got, want) {
 			t.Fatalf("RSS item at %q:\ngot  %q\nwant %q", prefix, got, want)
 		}
 		if got, want := appendAtomEntry(nil, e, prefix).bytes(), encodeXMLElement(t, e, prefix); !bytes.Equal(got, want) {
