@@ -115,6 +115,25 @@ func (h *hub) wait(t *testing.T, n int) [][]string {
 	return slices.Clone(h.batches)
 }
 
+// start runs p until the returned stop is called; stop returns once Run
+// has, failing after 5 s.
+func start(t *testing.T, p *Publisher) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { p.Run(ctx); close(done) }()
+	stop = func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatal("Run did not return after its context was cancelled")
+		}
+	}
+	t.Cleanup(cancel)
+	return stop
+}
+
 func feedURLs(n int) []string {
 	out := make([]string, n)
 	for i := range out {
@@ -130,13 +149,10 @@ func TestPublishBatches(t *testing.T) {
 	urls := feedURLs(120)
 	p.Publish(urls)
 	p.Publish(urls[:10]) // still queued: not twice
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { p.Run(ctx); close(done) }()
+	stop := start(t, p)
 	obs.waitPings(t, ResultOK, 3)
 	batches := h.wait(t, 3)
-	cancel()
-	<-done
+	stop()
 	var got []string
 	for _, b := range batches {
 		if len(b) > hubBatch {
@@ -163,13 +179,10 @@ func TestPublishRetriesWithBackoff(t *testing.T) {
 		return ctx.Err() == nil
 	}
 	p.Publish(feedURLs(1))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { p.Run(ctx); close(done) }()
+	stop := start(t, p)
 	obs.waitPings(t, ResultOK, 1)
 	batches := h.wait(t, 4)
-	cancel()
-	<-done
+	stop()
 	if len(batches) != 1 || len(batches[0]) != 1 {
 		t.Fatalf("hub accepted %v, want the one URL once", batches)
 	}
@@ -202,15 +215,28 @@ func TestPublishDropsOldestPastTheLimit(t *testing.T) {
 func TestRunStopsWhileWaitingToRetry(t *testing.T) {
 	h := newHub(t, 1000)
 	p := New(h.URL, slog.New(slog.DiscardHandler), newObserver())
+	sleeping := make(chan struct{})
+	p.sleep = func(ctx context.Context, d time.Duration) bool {
+		close(sleeping)
+		return sleepCtx(ctx, time.Hour)
+	}
 	p.Publish(feedURLs(1))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { p.Run(ctx); close(done) }()
-	h.wait(t, 1) // the first try failed; Run now waits a second to retry
-	cancel()
+	stop := start(t, p)
 	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("Run did not return after its context was cancelled")
+	case <-sleeping: // the first try failed; Run waits to retry
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not wait to retry after a failure")
+	}
+	stop()
+}
+
+func TestSleepCtx(t *testing.T) {
+	if !sleepCtx(context.Background(), time.Millisecond) {
+		t.Error("sleepCtx reported a cancelled context after a plain wait")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if sleepCtx(ctx, time.Hour) {
+		t.Error("sleepCtx reported a full wait for a cancelled context")
 	}
 }
