@@ -25,54 +25,16 @@ func TestStartupLog(t *testing.T) {
 	s := sitetest.At(t, t.TempDir())
 	s.Write("_config.yml", "title: 无网址\n") // no url
 	s.Post("2026-10-01-a.md", "甲", "2026-10-01 08:00:00", "jiabao", "甲报")
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, config.Prefix+"_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env, "GO_FEEDWIRE_RUN_MAIN=1", "FEEDWIRE_ADDR=127.0.0.1:0", "FEEDWIRE_RELOAD_INTERVAL=0",
+	cmd, records := startMain(t, "FEEDWIRE_ADDR=127.0.0.1:0", "FEEDWIRE_RELOAD_INTERVAL=0",
 		"FEEDWIRE_POSTS_DIR="+s.Root, "FEEDWIRE_FEEDLIMIT=5")
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill() })
-
-	records := make(chan map[string]any, 100)
-	go func() {
-		defer close(records)
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			var rec map[string]any
-			if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-				rec = map[string]any{"msg": "(not JSON)", "line": sc.Text()}
-			}
-			records <- rec
-		}
-	}()
 	var all []map[string]any
-	// await reads records until one has message msg, within a deadline.
 	await := func(msg string) map[string]any {
 		t.Helper()
-		deadline := time.After(20 * time.Second)
-		for {
-			select {
-			case rec, ok := <-records:
-				if !ok {
-					t.Fatalf("feedwire ended before logging %q", msg)
-				}
-				all = append(all, rec)
-				if rec["msg"] == msg {
-					return rec
-				}
-			case <-deadline:
-				t.Fatalf("no %q logged within 20s", msg)
-			}
+		rec := awaitRecord(t, records, msg, &all)
+		if rec == nil {
+			t.Fatalf("feedwire ended before logging %q", msg)
 		}
+		return rec
 	}
 	listening := await("listening")
 	if u, _ := listening["url"].(string); !strings.HasPrefix(u, "http://127.0.0.1:") {
@@ -128,5 +90,100 @@ func TestStartupLog(t *testing.T) {
 		if count[msg] != 1 {
 			t.Errorf("%q logged %d times, want once", msg, count[msg])
 		}
+	}
+}
+
+// startMain runs main in a process of its own with stderr not a terminal,
+// the FEEDWIRE_ variables and GOGC of env and no others, and returns the
+// process and its log records as they come; the process is killed when
+// the test ends.
+func startMain(t *testing.T, env ...string) (*exec.Cmd, <-chan map[string]any) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, config.Prefix+"_") && !strings.HasPrefix(kv, "GOGC=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(append(cmd.Env, "GO_FEEDWIRE_RUN_MAIN=1"), env...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	records := make(chan map[string]any, 100)
+	go func() {
+		defer close(records)
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			var rec map[string]any
+			if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+				rec = map[string]any{"msg": "(not JSON)", "line": sc.Text()}
+			}
+			records <- rec
+		}
+	}()
+	return cmd, records
+}
+
+// awaitRecord reads records, appending each to all, until one has message
+// msg, which it returns; nil if the records end first. It fails the test
+// after 20 s.
+func awaitRecord(t *testing.T, records <-chan map[string]any, msg string, all *[]map[string]any) map[string]any {
+	t.Helper()
+	deadline := time.After(20 * time.Second)
+	for {
+		select {
+		case rec, ok := <-records:
+			if !ok {
+				return nil
+			}
+			*all = append(*all, rec)
+			if rec["msg"] == msg {
+				return rec
+			}
+		case <-deadline:
+			t.Fatalf("no %q logged within 20s", msg)
+		}
+	}
+}
+
+// TestGCPacing runs feedwire as a process: without GOGC it paces the
+// garbage collector before it listens, with a GOGC above 100 for its few
+// megabytes of live heap; with GOGC set it leaves the collector alone.
+func TestGCPacing(t *testing.T) {
+	for _, gogc := range []string{"", "250"} {
+		t.Run("GOGC="+gogc, func(t *testing.T) {
+			env := []string{"FEEDWIRE_ADDR=127.0.0.1:0", "FEEDWIRE_LOG_LEVEL=debug", "FEEDWIRE_RELOAD_INTERVAL=0"}
+			if gogc != "" {
+				env = append(env, "GOGC="+gogc)
+			}
+			cmd, records := startMain(t, env...)
+			var all []map[string]any
+			if awaitRecord(t, records, "listening", &all) == nil {
+				t.Fatal("feedwire ended before listening")
+			}
+			cmd.Process.Signal(syscall.SIGTERM)
+			for rec := range records {
+				all = append(all, rec)
+			}
+			cmd.Wait()
+			var paced []float64
+			for _, rec := range all {
+				if rec["msg"] == "garbage collector paced" {
+					v, _ := rec["gogc"].(float64)
+					paced = append(paced, v)
+				}
+			}
+			switch {
+			case gogc != "" && len(paced) > 0:
+				t.Errorf("GOGC=%s set, yet the collector was paced: %v", gogc, paced)
+			case gogc == "" && (len(paced) == 0 || paced[0] <= 100):
+				t.Errorf("GOGC unset: paced %v before listening, want a first value above 100", paced)
+			}
+		})
 	}
 }

@@ -59,8 +59,8 @@ type pacer struct {
 // a neighbour.
 type sentinel struct{ _ *int }
 
-// Start paces collections by headroom until stop is called, which puts
-// back the GOGC in effect before. onSet, if not nil, is called with each
+// Start collects once, then paces collections by headroom until stop is
+// called, which puts back the GOGC in effect before. onSet, if not nil, is called with each
 // GOGC value set. While a pacer is in effect, another Start does nothing
 // and returns a stop that does nothing.
 func Start(headroom uint64, onSet func(percent int)) (stop func()) {
@@ -69,6 +69,7 @@ func Start(headroom uint64, onSet func(percent int)) (stop func()) {
 	}
 	prev := currentPercent()
 	p := &pacer{headroom: headroom, onSet: onSet, percent: prev}
+	runtime.GC() // a small heap at start: the pace is set before any request
 	p.mu.Lock()
 	p.collected()
 	p.mu.Unlock()
