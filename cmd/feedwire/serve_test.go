@@ -4,11 +4,11 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net/http"
 	"os"
 	"testing"
 	"time"
 
+	"github.com/feedwire/feedwire/internal/clienttest"
 	"github.com/feedwire/feedwire/internal/config"
 )
 
@@ -91,25 +91,4 @@ func (ts *testServer) shutdown(t testing.TB) {
 
 // get sends a request with the given headers and returns the response with
 // its body read.
-func get(t *testing.T, method, url string, header map[string]string) (*http.Response, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	tr := &http.Transport{DisableCompression: true}
-	defer tr.CloseIdleConnections()
-	resp, err := (&http.Client{Transport: tr, Timeout: 30 * time.Second}).Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, body
-}
+var get = clienttest.Get

@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"strconv"
@@ -13,6 +11,7 @@ import (
 	"github.com/feedwire/feedwire/cache"
 	"github.com/feedwire/feedwire/example"
 	"github.com/feedwire/feedwire/feed"
+	"github.com/feedwire/feedwire/internal/clienttest"
 	"github.com/feedwire/feedwire/internal/config"
 	"github.com/feedwire/feedwire/internal/fleet"
 	"github.com/feedwire/feedwire/subscribers"
@@ -84,25 +83,4 @@ func startServer(t testing.TB, env map[string]string) *testServer {
 
 // get sends a request with the given headers and returns the response with
 // its body read.
-func get(t testing.TB, method, url string, header map[string]string) (*http.Response, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	tr := &http.Transport{DisableCompression: true}
-	defer tr.CloseIdleConnections()
-	resp, err := (&http.Client{Transport: tr, Timeout: 30 * time.Second}).Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, body
-}
+var get = clienttest.Get
